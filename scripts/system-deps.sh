@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the system parts publish needs, where missing (Debian/Ubuntu):
+#   fonts-noto-cjk       Noto Serif/Sans CJK (SC glyphs for zh-Hans, TC for zh-Hant)
+#   libharfbuzz-subset0  HarfBuzz's subsetter; without it WeasyPrint falls back to fontTools, 3-4x slower
+#   gettext              GNU msgmerge/msgfmt/msgcat: the catalogue engine and validator
+#   java (headless JRE)  runs W3C EPUBCheck
+#   poppler-utils, qpdf  pdffonts/pdftotext and qpdf --check, used by the tests to validate PDFs
+# As root it runs apt-get; otherwise it prints the exact command and fails.
+set -euo pipefail
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in fonts-noto-cjk libharfbuzz-subset0 gettext poppler-utils qpdf; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+cmd="apt-get install -y --no-install-recommends ${need[*]}"
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "publish: missing system packages: ${need[*]} (no apt-get here: install them with your package manager)" >&2
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "publish: missing system packages: ${need[*]}" >&2
+  echo "run:  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi
+echo "publish: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+$cmd >/dev/null

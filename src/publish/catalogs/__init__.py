@@ -1,0 +1,1 @@
+"""Message catalogues: extraction, GNU gettext–backed merging, statistics, QA and zh-Hant conversion."""

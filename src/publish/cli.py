@@ -1,0 +1,74 @@
+"""The ``publish`` command: thin, and lazy — the engine is imported only by the command that runs.
+
+Every user error is a :class:`publish.errors.PublishError`, printed as ``FILE:LINE:COL: error: …``
+with its category's exit code. Anything unexpected prints one line and leaves the traceback in
+``.publish-cache/crash.log``.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import PublishError
+
+CRASH_LOG = Path(".publish-cache/crash.log")
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("publish: interrupted; outputs left as they were", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into a message
+            CRASH_LOG.parent.mkdir(parents=True, exist_ok=True)
+            CRASH_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+            click.echo(f"publish: internal error: {type(exc).__name__}: {exc} "
+                       f"(traceback in {CRASH_LOG})", err=True)
+            sys.exit(70)
+
+
+def default_book(book: str | None) -> Path:
+    """The book folder named, or the only one under ``books/``."""
+    if book:
+        return Path(book)
+    found = sorted(p.parent for p in Path("books").glob("*/book.yaml"))
+    if len(found) == 1:
+        return found[0]
+    raise PublishError("name the book folder (books/<id>)" if found else "no book found under books/")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publish")
+def main() -> None:
+    """Turn structured profile sources into bilingual English/Chinese books."""
+
+
+@main.command()
+@click.argument("book", required=False)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(book: str | None, strict: bool) -> None:
+    """Validate a book's sources and report every problem with its location."""
+    from .sources import check_book
+
+    _, problems = check_book(default_book(book))
+    for problem in sorted(problems, key=lambda p: (p.location.path, p.location.line or 0)):
+        click.echo(problem.format(), err=True)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if errors or (strict and warnings):
+        sys.exit(2)
+
+
+from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too
+
+main.add_command(catalog)

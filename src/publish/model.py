@@ -1,0 +1,235 @@
+"""The book as typed, frozen records. No I/O here: :mod:`publish.sources` reads and validates.
+
+Pydantic gives us, for free, what editors need from a validator: every problem of a file in one
+pass, each with the path of the field it concerns (which :mod:`publish.yamlsource` turns into a line
+and column), and immutable models once validation succeeded. Fields that hold text for readers are
+translatable; :mod:`publish.catalogs.extract` decides which by walking these models.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints)
+
+Format = Literal["print", "pdf", "epub"]
+FORMATS: tuple[Format, ...] = ("print", "pdf", "epub")
+
+MARC_RELATORS: dict[str, str] = {
+    "aut": "author", "ant": "bibliographic antecedent", "aui": "author of introduction",
+    "bkd": "book designer", "cmp": "compiler", "com": "compiler", "ctb": "contributor",
+    "cov": "cover designer", "edt": "editor", "ill": "illustrator", "itr": "interviewer",
+    "ive": "interviewee", "oth": "other", "pbl": "publisher", "pht": "photographer",
+    "pfr": "proofreader", "rev": "reviewer", "trl": "translator", "tyd": "type designer",
+    "tyg": "typographer", "wpr": "writer of preface", "wst": "writer of supplementary textual content",
+}
+"""MARC relator codes accepted for contributors (https://id.loc.gov/vocabulary/relators)."""
+
+
+def _no_surrounding_space(value: str) -> str:
+    if value != value.strip():
+        raise ValueError("text starts or ends with white space")
+    if not value:
+        raise ValueError("text is empty")
+    return value
+
+
+def _one_or_many(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+"""A lowercase ASCII slug: ``li-junmin``."""
+EditionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$", max_length=32)]
+Text = Annotated[str, AfterValidator(_no_surrounding_space)]
+"""Text for readers: translatable, inline Markdown allowed."""
+Paragraphs = Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)]
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|in|pt)$")]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True,
+                              str_strip_whitespace=False)
+
+
+class PersonName(Frozen):
+    family: Text
+    """Family name, romanised as in the sources (``Chen``)."""
+    given: Text | None = None
+    """Given name, romanised (``Qing``)."""
+    zh_Hans: Text | None = None
+    """The name in Simplified Chinese characters, only when established."""
+    zh_Hant: Text | None = None
+    """The name in Traditional characters; derived from ``zh_Hans`` with OpenCC when absent."""
+    order: Literal["family-first", "given-first"] = "family-first"
+    """How the Latin form is shown."""
+
+    def latin(self) -> str:
+        if not self.given:
+            return self.family
+        parts = [self.family, self.given] if self.order == "family-first" else [self.given, self.family]
+        return " ".join(parts)
+
+
+class Person(PersonName):
+    id: Id
+    """One person, one id: every mention in metadata refers to it."""
+    aliases: tuple[Text, ...] = ()
+    """Other spellings of the Latin name seen in the sources (``Qing Chen``)."""
+
+
+class Subject(PersonName):
+    honorific: Text | None = None
+    """``Dr.`` or ``Prof.``, as the source shows it (translatable)."""
+
+
+class Organization(Frozen):
+    id: Id
+    name: Text
+    """The organisation's name (translatable)."""
+    url: Url | None = None
+
+
+class Contributor(Frozen):
+    person: Id
+    """A person id from ``people``."""
+    roles: tuple[str, ...] = Field(min_length=1)
+    """MARC relator codes: ``edt`` editor, ``trl`` translator, ``aut`` author…"""
+
+
+class Copyright(Frozen):
+    year: Year
+    holder: Id
+    """A person or organisation id."""
+
+
+class Trim(Frozen):
+    width: Length
+    height: Length
+
+
+class Edition(Frozen):
+    id: EditionId
+    """``en``, ``zh-Hans``, ``zh-Hant``, ``bilingual``: used in file names."""
+    locales: tuple[str, ...] = Field(min_length=1, max_length=2)
+    """The edition's languages (Babel/gettext codes), the main one first."""
+    isbn: dict[Format, str] = Field(default_factory=dict)
+    """ISBN-13 per format (print, pdf, epub); check digits are validated."""
+    isbn_placeholder: bool = False
+    """True while the ISBNs are not registered: the release gate refuses them."""
+    min_coverage: float = Field(default=100.0, ge=0, le=100)
+    """Percent of units that must be translated for a release."""
+
+
+class Book(Frozen):
+    id: Id
+    source_locale: str
+    """The language the sources are written in."""
+    title: Text
+    subtitle: Text | None = None
+    publisher: Id
+    """An organisation id."""
+    copyright: Copyright
+    rights: Text
+    """The book's rights statement (translatable)."""
+    trim: Trim
+    glossary: str | None = None
+    """Path of the glossary file, inside the book folder."""
+    fallback: Literal["source", "stale"] = "source"
+    """What untranslated or fuzzy units show: the source text, or the stale translation."""
+    people: tuple[Person, ...] = ()
+    organizations: tuple[Organization, ...] = ()
+    contributors: tuple[Contributor, ...] = ()
+    editions: tuple[Edition, ...] = Field(min_length=1)
+    profiles: tuple[Id, ...] = Field(min_length=1)
+    """Profile ids in book order; each is ``profiles/<id>.yaml``."""
+
+
+ListKind = Literal["positions", "affiliations", "research", "expertise", "specialisations", "awards",
+                   "publications", "projects", "experience", "other"]
+
+
+class CredentialList(Frozen):
+    kind: ListKind
+    heading: Text | None = None
+    """The heading the source used (``Current Positions``)."""
+    items: Paragraphs = Field(min_length=1)
+
+
+class Credentials(Frozen):
+    degrees: tuple[Text, ...] = ()
+    titles: tuple[Text, ...] = ()
+    summary: Paragraphs = ()
+    lists: tuple[CredentialList, ...] = ()
+
+
+class Preface(Frozen):
+    heading: Text | None = None
+    paragraphs: Paragraphs = Field(min_length=1)
+
+
+class Section(Frozen):
+    heading: Text
+    paragraphs: Paragraphs = Field(min_length=1)
+
+
+class Exchange(Frozen):
+    question: Paragraphs = Field(min_length=1)
+    answer: Paragraphs = Field(min_length=1)
+
+
+class Interview(Frozen):
+    heading: Text | None = None
+    interviewer: Text
+    """The interviewer's label as published (``ShanghaiDoctor.cn``)."""
+    interviewee: Text
+    exchanges: tuple[Exchange, ...] = Field(min_length=1)
+
+
+class SourceRecord(Frozen):
+    publisher: Id
+    """The organisation that published the article."""
+    url: Url | None = None
+    updated: IsoDate | None = None
+    """The page's update date, ISO 8601."""
+    visits: int | None = Field(default=None, ge=0)
+    """The page's visit counter when it was captured."""
+    editor: Id | None = None
+    """The article's editor, a person id."""
+    contact: Email | None = None
+    contact_note: Text | None = None
+    """The article's own contact line (translatable)."""
+
+
+class Rights(Frozen):
+    status: Literal["cleared", "pending"]
+    holder: Id | None = None
+    notice: Paragraphs = ()
+    """The article's copyright notice (translatable)."""
+
+
+class Profile(Frozen):
+    id: Id
+    person: Subject
+    headline: Text
+    credentials: Credentials = Credentials()
+    preface: Preface | None = None
+    sections: tuple[Section, ...] = Field(min_length=1)
+    interview: Interview | None = None
+    source: SourceRecord
+    rights: Rights
+    editor_notes: tuple[Text, ...] = ()
+    """Notes for the editors: never printed, never translated."""
+
+
+_ISBN_DIGITS = re.compile(r"[\s-]")
+
+
+def isbn_digits(value: str) -> str:
+    return _ISBN_DIGITS.sub("", value)

@@ -1,0 +1,339 @@
+"""Load a book folder into validated models, collecting every problem before failing.
+
+Stages: read each YAML file (:mod:`publish.yamlsource`) → validate its shape with the models
+(:mod:`publish.model`) → check what a schema cannot (characters, references between files, ISBNs,
+locales, paths) → warn about rights that are pending or incomplete.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ValidationError
+from stdnum import isbn as stdisbn
+from stdnum.exceptions import InvalidChecksum, ValidationError as IsbnError
+
+from .errors import Location, Problem, Severity, SourceError, relpath
+from .model import MARC_RELATORS, Book, Profile, isbn_digits
+from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
+
+PROSE_KEYS = frozenset({
+    "title", "subtitle", "rights", "headline", "heading", "paragraphs", "items", "summary",
+    "degrees", "titles", "question", "answer", "notice", "contact_note", "editor_notes",
+    "interviewer", "interviewee", "honorific", "name", "aliases",
+})
+"""Keys whose values are text for readers: odd characters there are warnings, elsewhere errors."""
+
+_INVISIBLE = {
+    **{c: "zero-width" for c in "\u200b\u200c\u200d\u2060\ufeff\u180e"},
+    **{c: "bidi control" for c in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"},
+}
+_PATTERN_HINTS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be a lowercase id of letters, digits and hyphens, like 'li-junmin'",
+    r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "must be an id of letters, digits and hyphens, like 'zh-Hans'",
+    r"^\d{4}-\d{2}-\d{2}$": "must be a date written YYYY-MM-DD, like \"2025-06-03\"",
+    r"^\d{4}$": "must be a year of four digits, like \"2025\"",
+    r"^\d+(\.\d+)?(mm|cm|in|pt)$": "must be a length with a unit, like 148mm",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an e-mail address",
+    r"^https?://[^\s]+$": "must be an http(s) URL",
+}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """A validated book: its models, where each came from, and the warnings seen."""
+
+    root: Path
+    book: Book
+    profiles: tuple[Profile, ...]
+    documents: dict[str, YamlDocument]
+    """Parsed files by unit owner: ``"book"`` or a profile id (for line numbers)."""
+    warnings: tuple[Problem, ...]
+
+    def locate(self, owner: str, path: FieldPath) -> Location:
+        return self.documents[owner].locate(path)
+
+    def profile(self, profile_id: str) -> Profile:
+        return next(p for p in self.profiles if p.id == profile_id)
+
+
+def load_book(root: Path) -> Sources:
+    """Load and validate; raise :class:`SourceError` listing every error (warnings kept)."""
+    sources, problems = check_book(root)
+    errors = [p for p in problems if p.is_error]
+    if errors or sources is None:
+        raise SourceError(errors or problems)
+    return sources
+
+
+def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
+    """Validate a book folder; return the sources (when valid) and every problem found."""
+    root = Path(root)
+    book_file = root / "book.yaml"
+    if not book_file.is_file():
+        where = Location(relpath(book_file))
+        msg = "no book.yaml: not a book folder" if root.is_dir() else "book folder does not exist"
+        return None, [Problem(where, Severity.ERROR, msg, "book.missing")]
+    book_doc = read_yaml(book_file, relpath(book_file))
+    book = _validate(book_doc, Book)
+    documents = {"book": book_doc}
+    profiles: list[Profile] = []
+    if book is not None:
+        _check_book_refs(book_doc, book, root)
+        for pid, doc in _profile_documents(book_doc, book, root):
+            profile = _validate(doc, Profile)
+            documents.setdefault(pid, doc)
+            if profile is not None:
+                _check_profile(doc, profile, book, pid)
+                profiles.append(profile)
+    problems = [p for d in documents.values() for p in d.problems]
+    if book is not None:
+        problems += [p for d in _orphans(root, book) for p in d]
+    errors = [p for p in problems if p.is_error]
+    if book is None or errors:
+        return None, problems
+    sources = Sources(root, book, tuple(profiles), documents,
+                      tuple(p for p in problems if not p.is_error))
+    return sources, problems
+
+
+def _validate(doc: YamlDocument, model: type[BaseModel]) -> Any:
+    if any(p.is_error for p in doc.problems):
+        return None
+    if not isinstance(doc.data, dict):
+        doc.error((), f"the file must be a mapping of keys to values, not a {_kind(doc.data)}")
+        return None
+    _scan_characters(doc, doc.data, ())
+    try:
+        result = model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            _report(doc, model, err)
+        return None
+    return None if any(p.is_error for p in doc.problems) else result
+
+
+def _report(doc: YamlDocument, model: type[BaseModel], err: Any) -> None:
+    loc: FieldPath = tuple(p for p in err["loc"] if isinstance(p, int) or p not in ("[key]",))
+    kind, field = err["type"], format_path(loc)
+    if kind == "missing":
+        doc.error(loc[:-1], f"missing required field '{field}'", kind="schema.missing")
+    elif kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})"
+        doc.error(loc, f"unknown key '{loc[-1]}'{hint}", key=True, kind="schema.unknown-key")
+    elif kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        doc.error(loc, f"'{field}' {_PATTERN_HINTS.get(pattern, 'has the wrong form')}: "
+                  f"got {err['input']!r}", kind="schema.format")
+    elif kind in ("string_type", "list_type", "tuple_type", "dict_type", "model_type", "model_attributes_type",
+                  "int_parsing", "bool_parsing", "float_parsing", "int_type"):
+        want = {"string_type": "text", "list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping",
+                "model_type": "a mapping", "model_attributes_type": "a mapping", "int_parsing": "a whole number",
+                "int_type": "a whole number", "bool_parsing": "true or false",
+                "float_parsing": "a number"}[kind]
+        doc.error(loc, f"'{field}' must be {want}, not {_kind(err['input'])}", kind="schema.type")
+    elif kind in ("literal_error", "enum"):
+        doc.error(loc, f"'{field}' {err['msg'][0].lower()}{err['msg'][1:]}: got {err['input']!r}",
+                  kind="schema.choice")
+    else:
+        msg = err["msg"].removeprefix("Value error, ")
+        doc.error(loc, f"'{field}': {msg}", kind="schema.value")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "empty"
+    return {dict: "mapping", list: "list", str: f"text {value!r}"}.get(type(value), type(value).__name__)
+
+
+def _fields_at(model: type[BaseModel], path: FieldPath) -> list[str]:
+    """The field names of the model that sits at ``path`` (for "did you mean")."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            return []
+        current = _model_in(fields[part].annotation)
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    if isinstance(annotation, types.UnionType):
+        return None
+    return None
+
+
+def _scan_characters(doc: YamlDocument, value: Any, path: FieldPath) -> None:
+    """Control, zero-width and bidi characters: errors in metadata, warnings in prose."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _scan_text(doc, key, path + (key,), prose=False, key=True)
+            _scan_characters(doc, sub, path + (key,))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            _scan_characters(doc, sub, path + (i,))
+    elif isinstance(value, str):
+        prose = any(isinstance(p, str) and p in PROSE_KEYS for p in path)
+        _scan_text(doc, value, path, prose=prose)
+
+
+def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, key: bool = False) -> None:
+    for offset, char in enumerate(text):
+        what = _INVISIBLE.get(char)
+        if what is None and unicodedata.category(char) in ("Cc", "Cf") and char != "\n":
+            what = "control" if unicodedata.category(char) == "Cc" else "format"
+        if what is None:
+            continue
+        msg = f"{what} character U+{ord(char):04X} at offset {offset} of '{format_path(path)}'"
+        if prose and not key:
+            doc.warning(path, msg + ": invisible in print, remove it unless intended", kind="text.invisible")
+        else:
+            doc.error(path, msg + ": not allowed in ids and metadata", key=key, kind="text.invisible")
+        return
+
+
+def _duplicates(doc: YamlDocument, items: Iterator[tuple[FieldPath, str]], what: str) -> None:
+    seen: dict[str, FieldPath] = {}
+    for path, value in items:
+        if value in seen:
+            first = doc.locate(seen[value])
+            doc.error(path, f"duplicate {what} '{value}' (first on line {first.line})", kind="book.duplicate")
+        else:
+            seen[value] = path
+
+
+def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
+    _check_locale(doc, ("source_locale",), book.source_locale)
+    _duplicates(doc, ((("people", i, "id"), p.id) for i, p in enumerate(book.people)), "person id")
+    _duplicates(doc, ((("organizations", i, "id"), o.id) for i, o in enumerate(book.organizations)),
+                "organisation id")
+    _duplicates(doc, ((("editions", i, "id"), e.id) for i, e in enumerate(book.editions)), "edition id")
+    _duplicates(doc, ((("profiles", i), p) for i, p in enumerate(book.profiles)), "profile")
+    people = {p.id for p in book.people}
+    orgs = {o.id for o in book.organizations}
+    _ref(doc, ("publisher",), book.publisher, orgs, "organisation")
+    _ref(doc, ("copyright", "holder"), book.copyright.holder, people | orgs, "person or organisation")
+    for i, c in enumerate(book.contributors):
+        _ref(doc, ("contributors", i, "person"), c.person, people, "person")
+        for j, role in enumerate(c.roles):
+            if role not in MARC_RELATORS:
+                close = difflib.get_close_matches(role, MARC_RELATORS, n=1)
+                hint = f" (did you mean '{close[0]}', {MARC_RELATORS[close[0]]}?)" if close else ""
+                doc.error(("contributors", i, "roles", j), f"unknown MARC relator code '{role}'{hint}",
+                          kind="book.relator")
+    isbns: list[tuple[FieldPath, str]] = []
+    for i, edition in enumerate(book.editions):
+        for j, code in enumerate(edition.locales):
+            _check_locale(doc, ("editions", i, "locales", j), code)
+        for fmt, number in edition.isbn.items():
+            path = ("editions", i, "isbn", fmt)
+            try:
+                isbns.append((path, stdisbn.to_isbn13(stdisbn.validate(number))))
+            except InvalidChecksum:
+                digits = isbn_digits(number)
+                from stdnum import ean
+                expected = ean.calc_check_digit(digits[:-1]) if len(digits) == 13 else "?"
+                doc.error(path, f"ISBN {number} has a wrong check digit (expected {expected})",
+                          kind="book.isbn")
+            except IsbnError as exc:
+                doc.error(path, f"'{number}' is not a valid ISBN: {exc.message}", kind="book.isbn")
+    _duplicates(doc, iter(isbns), "ISBN")
+    if book.glossary is not None:
+        _inside(doc, ("glossary",), root, root / book.glossary, must_exist=True)
+
+
+def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        doc.error(path, f"unknown locale code '{code}' (use Babel codes such as en, zh_Hans, zh_Hant)",
+                  kind="book.locale")
+
+
+def _ref(doc: YamlDocument, path: FieldPath, value: str | None, known: set[str], what: str) -> None:
+    if value is not None and value not in known:
+        close = difflib.get_close_matches(value, sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        doc.error(path, f"no {what} with id '{value}' in book.yaml{hint}", kind="book.reference")
+
+
+def _inside(doc: YamlDocument, path: FieldPath, root: Path, target: Path, *, must_exist: bool) -> bool:
+    real_root = root.resolve()
+    real = target.resolve()
+    if real != real_root and real_root not in real.parents:
+        doc.error(path, f"path '{target.relative_to(root) if target.is_relative_to(root) else target}' "
+                  "leaves the book folder", kind="book.path")
+        return False
+    if must_exist and not real.is_file():
+        doc.error(path, f"file '{relpath(target)}' does not exist", kind="book.path")
+        return False
+    return True
+
+
+def _profile_documents(book_doc: YamlDocument, book: Book, root: Path) -> Iterator[tuple[str, YamlDocument]]:
+    seen: set[str] = set()
+    for i, pid in enumerate(book.profiles):
+        if pid in seen:
+            continue
+        seen.add(pid)
+        path = root / "profiles" / f"{pid}.yaml"
+        if not path.is_file():
+            book_doc.error(("profiles", i), f"profile '{pid}' is listed but {relpath(path)} does not exist",
+                           kind="book.profile-missing")
+            continue
+        if not _inside(book_doc, ("profiles", i), root, path, must_exist=True):
+            continue
+        yield pid, read_yaml(path, relpath(path))
+
+
+def _orphans(root: Path, book: Book) -> Iterator[list[Problem]]:
+    listed = set(book.profiles)
+    folder = root / "profiles"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.stem not in listed:
+            yield [Problem(Location(relpath(path)), Severity.ERROR,
+                           f"profile file is not listed in book.yaml 'profiles' (add '{path.stem}' or remove "
+                           "the file)", "book.profile-unlisted")]
+
+
+def _check_profile(doc: YamlDocument, profile: Profile, book: Book, file_id: str) -> None:
+    if profile.id != file_id:
+        doc.error(("id",), f"profile id '{profile.id}' differs from its file name '{file_id}.yaml'",
+                  kind="profile.id")
+    people = {p.id for p in book.people}
+    orgs = {o.id for o in book.organizations}
+    _ref(doc, ("source", "publisher"), profile.source.publisher, orgs, "organisation")
+    _ref(doc, ("source", "editor"), profile.source.editor, people, "person")
+    _ref(doc, ("rights", "holder"), profile.rights.holder, people | orgs, "person or organisation")
+    if profile.rights.status == "pending":
+        doc.warning(("rights", "status"), "rights are pending: the release gate refuses this profile",
+                    kind="rights.pending")
+    missing = [name for name, value in (
+        ("copyright notice (rights.notice)", profile.rights.notice),
+        ("copyright holder (rights.holder)", profile.rights.holder),
+        ("editor credit (source.editor)", profile.source.editor),
+        ("source URL (source.url)", profile.source.url),
+    ) if not value]
+    if missing:
+        doc.warning(("rights",), "rights record incomplete: no " + ", no ".join(missing),
+                    kind="rights.incomplete")
