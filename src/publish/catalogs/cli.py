@@ -1,8 +1,109 @@
-"""``publish catalog …``: filled in by the catalogue commands."""
+"""``publish catalog …``: thin commands over the catalogue modules (imported when a command runs)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
+
+LOCALES = click.option("--locales-dir", "locales_dir", default="locales", show_default=True,
+                       type=click.Path(file_okay=False, path_type=Path),
+                       help="Folder of the .pot templates and <locale>/LC_MESSAGES catalogues.")
+
+
+def _sources(book: str | None):  # type: ignore[no-untyped-def]
+    from ..cli import default_book
+    from ..sources import load_book
+
+    sources = load_book(default_book(book))
+    return sources
+
+
+def _report(path: Path, changed: bool, verb: str = "wrote") -> None:
+    from ..errors import relpath
+
+    click.echo(f"{verb if changed else 'unchanged'} {relpath(path)}", err=True)
+
+
+def _target_locales(sources, only: tuple[str, ...]) -> list[str]:  # type: ignore[no-untyped-def]
+    book = sources.book
+    found = [loc for e in book.editions for loc in e.locales if loc != book.source_locale]
+    ordered = list(dict.fromkeys(found))
+    return [loc for loc in ordered if not only or loc in only] + [loc for loc in only if loc not in ordered]
 
 
 @click.group()
 def catalog() -> None:
     """Extract, update, merge, compile, check and convert message catalogues."""
+
+
+@catalog.command()
+@click.argument("book", required=False)
+@LOCALES
+def extract(book: str | None, locales_dir: Path) -> None:
+    """Write the .pot templates of BOOK (one domain per profile, one for the book)."""
+    from .extract import Layout
+    from .extract import extract as run
+
+    for path, changed in run(_sources(book), Layout(locales_dir)):
+        _report(path, changed)
+
+
+@catalog.command()
+@click.argument("book", required=False)
+@click.option("--locale", "-l", "only", multiple=True, help="Only this locale (repeatable).")
+@LOCALES
+def update(book: str | None, only: tuple[str, ...], locales_dir: Path) -> None:
+    """Create missing catalogues and merge the templates into existing ones (nothing is ever lost)."""
+    from .extract import Layout
+    from .units import domains
+    from .update import update as run
+
+    sources = _sources(book)
+    layout = Layout(locales_dir)
+    for locale in _target_locales(sources, only):
+        for domain in domains(sources):
+            po = layout.catalogue(locale, domain)
+            _report(po, run(po, layout.template(domain), locale))
+
+
+@catalog.command()
+@click.argument("definitions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the merged catalogue (default: DEFINITIONS, in place).")
+def merge(definitions: Path, template: Path, output: Path | None) -> None:
+    """Merge TEMPLATE (.pot) into DEFINITIONS (.po), like msgmerge, verified and atomic."""
+    from .update import merge as run
+
+    target = output or definitions
+    _report(target, run(definitions, template, target))
+
+
+@catalog.command(name="compile")
+@click.argument("book", required=False)
+@LOCALES
+@click.option("--cache", default=".publish-cache", show_default=True, type=click.Path(path_type=Path))
+def compile_(book: str | None, locales_dir: Path, cache: Path) -> None:
+    """Compile catalogues to .mo files in the build cache (with and without fuzzy entries)."""
+    from .compile import compile_book
+    from .extract import Layout
+
+    sources = _sources(book)
+    for path in compile_book(sources, Layout(locales_dir), cache, _target_locales(sources, ())):
+        _report(path, True)
+
+
+@catalog.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--min-percent", type=float, default=None, help="Exit 1 when a catalogue is below this.")
+def stats(paths: tuple[Path, ...], fmt: str, min_percent: float | None) -> None:
+    """Translated, fuzzy, untranslated and obsolete messages per catalogue and per locale."""
+    from .stats import collect, render_json, render_text
+
+    rows = collect(list(paths) or [Path("locales")])
+    click.echo(render_json(rows) if fmt == "json" else render_text(rows))
+    if min_percent is not None and any(r.percent < min_percent for r in rows):
+        sys.exit(1)

@@ -1,0 +1,35 @@
+"""Compile catalogues to ``.mo`` files in the build cache with ``msgfmt --check``.
+
+Two files per catalogue: ``<domain>.mo`` (translated entries only) and ``<domain>.fuzzy.mo`` (fuzzy
+entries too), so a book's fallback policy can show stale translations when it asks for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import atomic
+from ..sources import Sources
+from . import gnu
+from .extract import Layout
+from .units import domains
+
+
+def mo_path(cache: Path, locale: str, domain: str, *, fuzzy: bool = False) -> Path:
+    return cache / "mo" / locale / "LC_MESSAGES" / f"{domain}{'.fuzzy' if fuzzy else ''}.mo"
+
+
+def compile_book(sources: Sources, layout: Layout, cache: Path, locales: list[str]) -> list[Path]:
+    written = []
+    for locale in locales:
+        for domain in domains(sources):
+            po = layout.catalogue(locale, domain)
+            if not po.exists():
+                continue
+            for fuzzy in (False, True):
+                target = mo_path(cache, locale, domain, fuzzy=fuzzy)
+                with atomic.temporary_beside(target, ".mo") as tmp:
+                    gnu.compile_mo(po, tmp, use_fuzzy=fuzzy)
+                    atomic.replace(tmp, target)
+                written.append(target)
+    return written
