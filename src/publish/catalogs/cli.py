@@ -107,3 +107,45 @@ def stats(paths: tuple[Path, ...], fmt: str, min_percent: float | None) -> None:
     click.echo(render_json(rows) if fmt == "json" else render_text(rows))
     if min_percent is not None and any(r.percent < min_percent for r in rows):
         sys.exit(1)
+
+
+@catalog.command(name="check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--books", default="books", show_default=True, type=click.Path(path_type=Path),
+              help="Where the books (and their glossaries) are.")
+def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
+    """QA of translations: numbers, markup, glossary, Chinese punctuation and script, consistency."""
+    from .qa import render_json, render_text, run
+
+    reports = run(list(paths) or [Path("locales")], books)
+    click.echo(render_json(reports) if fmt == "json" else render_text(reports))
+    if any(r.finding.severity == "error" for r in reports):
+        sys.exit(1)
+
+
+@catalog.command()
+@click.argument("book", required=False)
+@click.option("--from", "source", default="zh_Hans", show_default=True)
+@click.option("--to", "target", default="zh_Hant", show_default=True)
+@click.option("--config", default="s2twp", show_default=True, help="OpenCC configuration (s2twp, s2hk…).")
+@LOCALES
+def convert(book: str | None, source: str, target: str, config: str, locales_dir: Path) -> None:
+    """Derive TARGET catalogues from SOURCE with OpenCC; reviewed entries survive every run."""
+    from .convert import Converter, convert_file
+    from .extract import Layout
+    from .units import domains
+    from .update import update as update_one
+
+    sources = _sources(book)
+    layout = Layout(locales_dir)
+    phrases = sources.root / "opencc-phrases.txt"
+    converter = Converter(config, phrases if phrases.is_file() else None)
+    for domain in domains(sources):
+        hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)
+        if not hans.exists():
+            continue
+        update_one(hant, layout.template(domain), target)
+        changed, (done, kept, fuzzy) = convert_file(hans, hant, converter)
+        click.echo(f"{'wrote' if changed else 'unchanged'} {hant}: {done} converted, {kept} kept, "
+                   f"{fuzzy} marked fuzzy for review", err=True)

@@ -1,0 +1,229 @@
+"""QA for translations: small checks, each turning one catalogue entry into findings.
+
+Written for Chinese: reordered phrases, full-width punctuation and 万-based numbers are correct and
+must not be flagged (Weblate #13678 and Sphinx #14143 show how generic checks fail CJK translators).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from babel.messages.catalog import Message
+
+from .glossary import Glossary
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN = re.compile(f"[{HAN}]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    """``error`` or ``warning``."""
+    message: str
+
+
+@dataclass(frozen=True)
+class Context:
+    locale: str
+    glossary: Glossary
+
+
+Check = Callable[[Message, Context], Iterator[Finding]]
+
+
+def _text(message: Message) -> tuple[str, str]:
+    mid = message.id if isinstance(message.id, str) else message.id[0]
+    mstr = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+    return mid, mstr or ""
+
+
+def _zh(ctx: Context) -> bool:
+    return ctx.locale.startswith("zh")
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+_SRC_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(s\b)?(?:\s*(million|billion|thousand)\b)?")
+_ZH_NUMBER = re.compile(r"(\d+)(\.\d+)?\s*(万|亿)?")
+_MULT = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "万": 10**4, "亿": 10**8}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+
+
+def source_numbers(text: str) -> list[tuple[str, set[float]]]:
+    """Numbers of an English text, each with the values a translation may write it as."""
+    found = []
+    for m in _SRC_NUMBER.finditer(text):
+        whole, frac, decade, mult = m.groups()
+        value = float(whole.replace(",", "") + (frac or ""))
+        values = {value * _MULT[mult]} if mult else {value}
+        if decade and value >= 100:  # the 1980s → 80年代
+            values.add(value % 100)
+        found.append((m.group(0), values))
+    return found
+
+
+def target_values(text: str) -> set[float]:
+    text = unicodedata.normalize("NFKC", text)
+    values = set()
+    for m in _ZH_NUMBER.finditer(text.replace(",", "")):
+        whole, frac, mult = m.groups()
+        value = float(whole + (frac or ""))
+        values.add(value * _MULT[mult] if mult else value)
+        values.add(value)
+    return values
+
+
+def chinese_numerals(text: str) -> set[float]:
+    """Values written with Chinese numerals (一千七百一十三, 百分之九十五, 十万)."""
+    values = set()
+    for run in re.findall(f"[{''.join(_CN_DIGITS)}{''.join(_CN_UNITS)}]+", text):
+        total, section, digit = 0, 0, None
+        for ch in run:
+            if ch in _CN_DIGITS:
+                digit = _CN_DIGITS[ch] if digit is None else digit * 10 + _CN_DIGITS[ch]
+            else:
+                unit = _CN_UNITS[ch]
+                if unit >= 10**4:
+                    total += (section + (digit or 0)) * unit
+                    section = 0
+                else:
+                    section += (1 if digit is None else digit) * unit
+                digit = None
+        values.add(float(total + section + (digit or 0)))
+    return values
+
+
+def check_numbers(message: Message, ctx: Context) -> Iterator[Finding]:
+    source, target = _text(message)
+    if not target:
+        return
+    digits = target_values(target)
+    words = chinese_numerals(target) if _zh(ctx) else set()
+    for shown, values in source_numbers(source):
+        if values & digits:
+            continue
+        if values & words:
+            if max(values) >= 10:
+                yield Finding("numbers", "warning", f"{shown} is written in Chinese numerals in the translation")
+            continue
+        yield Finding("numbers", "error", f"number {shown} of the source is missing from the translation")
+
+
+# --- markup --------------------------------------------------------------------------------------
+
+_EMPH = re.compile(r"(\*\*?)(?=\S)(.+?)(?<=\S)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+_TAG = re.compile(r"</?\s*([A-Za-z][\w:-]*)[^>]*>")
+
+
+def check_markup(message: Message, ctx: Context) -> Iterator[Finding]:
+    source, target = _text(message)
+    if not target:
+        return
+    for marker, name in (("**", "strong emphasis"), ("*", "emphasis")):
+        want = sum(1 for m in _EMPH.finditer(source) if m.group(1) == marker)
+        got = sum(1 for m in _EMPH.finditer(target) if m.group(1) == marker)
+        if want != got:
+            yield Finding("markup", "error", f"{name} (*…*): {want} in the source, {got} in the translation")
+    if sorted(url for _, url in _LINK.findall(source)) != sorted(url for _, url in _LINK.findall(target)):
+        yield Finding("markup", "error", "links differ: keep every [text](url) of the source, same URL")
+    extra = set(t.lower() for t in _TAG.findall(target)) - set(t.lower() for t in _TAG.findall(source))
+    if extra:
+        yield Finding("markup", "error", f"markup not in the source: <{'>, <'.join(sorted(extra))}>")
+
+
+# --- glossary ------------------------------------------------------------------------------------
+
+
+def check_glossary(message: Message, ctx: Context) -> Iterator[Finding]:
+    source, target = _text(message)
+    if not target:
+        return
+    for term, wanted in ctx.glossary.expected(source, ctx.locale):
+        if wanted not in target:
+            yield Finding("glossary", "warning", f"glossary: '{term.en}' should be '{wanted}'")
+
+
+# --- Chinese punctuation and script --------------------------------------------------------------
+
+_ASCII_NEAR_HAN = re.compile(f"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])|(?<=[{HAN}])\\.(?!\\w)")
+
+
+def check_punctuation(message: Message, ctx: Context) -> Iterator[Finding]:
+    _, target = _text(message)
+    if not _zh(ctx) or not target:
+        return
+    marks = sorted(set(m.group(0) for m in _ASCII_NEAR_HAN.finditer(target)))
+    if marks:
+        yield Finding("punctuation", "error",
+                      f"ASCII punctuation {' '.join(marks)} next to Chinese: use full-width (，；：？！（）。)")
+    if ctx.locale == "zh_Hant" and re.search("[“”‘’]", target):
+        yield Finding("punctuation", "error", "zh_Hant uses 「」 and 『』 quotation marks, not “” ‘’")
+
+
+@cache
+def _converter(config: str):  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def wrong_script(text: str, locale: str) -> list[str]:
+    """Characters of the other script: Traditional in zh_Hans, Simplified in zh_Hant (OpenCC round trip)."""
+    if locale == "zh_Hans":
+        other = _converter("t2s").convert(text)
+    elif locale == "zh_Hant":
+        other = _converter("s2t").convert(text)
+        back = _converter("t2s").convert(text)
+        if len(other) != len(text):
+            return []
+        return sorted({c for c, o, b in zip(text, other, back, strict=True) if o != c and b == c and _HAN.match(c)})
+    else:
+        return []
+    if len(other) != len(text):
+        return []
+    return sorted({c for c, o in zip(text, other, strict=True) if o != c and _HAN.match(c)})
+
+
+def check_script(message: Message, ctx: Context) -> Iterator[Finding]:
+    _, target = _text(message)
+    if not target:
+        return
+    chars = wrong_script(target, ctx.locale)
+    if chars:
+        which = "Traditional" if ctx.locale == "zh_Hans" else "Simplified"
+        yield Finding("script", "error", f"{which} characters in {ctx.locale}: {''.join(chars)}")
+
+
+# --- white space, completeness -------------------------------------------------------------------
+
+
+def check_whitespace(message: Message, ctx: Context) -> Iterator[Finding]:
+    source, target = _text(message)
+    if not target:
+        return
+    for where, s, t in (("leading", source[: len(source) - len(source.lstrip())],
+                         target[: len(target) - len(target.lstrip())]),
+                        ("trailing", source[len(source.rstrip()):], target[len(target.rstrip()):])):
+        if bool(s) != bool(t):
+            yield Finding("whitespace", "error", f"{where} white space differs from the source")
+
+
+def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
+    _, target = _text(message)
+    if not target:
+        yield Finding("untranslated", "warning", "not translated yet")
+    elif message.fuzzy:
+        yield Finding("fuzzy", "warning", "fuzzy: needs review")
+
+
+CHECKS: tuple[Check, ...] = (check_completeness, check_numbers, check_markup, check_glossary,
+                             check_punctuation, check_script, check_whitespace)
