@@ -56,7 +56,12 @@ def template_for(sources: Sources, domain: str, units: list[Unit], date: datetim
     )
     for unit in units:
         loc = sources.locate(unit.owner, unit.path)
-        catalog.add(unit.text, locations=[(loc.path, loc.line or 0)], auto_comments=[unit.field])
+        message = catalog.add(unit.text, locations=[(loc.path, loc.line or 0)], auto_comments=[unit.field])
+        # Babel guesses python-format from any '%' ("95% of" reads as '%o'); prose is no format
+        # string, and the guess would make msgfmt --check reject correct translations.
+        message.flags.discard("python-format")
+    for message in catalog:
+        message.flags.discard("python-format")
     return catalog
 
 
