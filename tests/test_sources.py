@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 
 from publish.cli import main
 from publish.errors import Problem
@@ -110,7 +111,7 @@ def test_good_book_loads_without_problems(minimal: Path) -> None:
     assert isinstance(profile, Profile)
     assert profile.source.visits == 8328
     assert profile.interview is not None and profile.interview.exchanges[0].answer == ("The patients.",)
-    with pytest.raises(Exception):  # frozen
+    with pytest.raises(ValidationError):  # frozen
         profile.id = "x"  # type: ignore[misc]
 
 
@@ -136,7 +137,7 @@ def test_all_problems_reported_in_one_run(minimal: Path) -> None:
 
 def test_non_utf8_file(minimal: Path) -> None:
     path = minimal / "profiles" / "wang-fang.yaml"
-    path.write_bytes(path.read_bytes().replace("Hematology".encode(), "H\xe9matology".encode("latin-1")))
+    path.write_bytes(path.read_bytes().replace(b"Hematology", "H\xe9matology".encode("latin-1")))
     (problem,) = problems_of(minimal)
     assert problem.location.line == 3 and problem.location.col == 22
     assert "not UTF-8: byte 0xe9" in problem.message

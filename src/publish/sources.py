@@ -19,7 +19,8 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 from stdnum import isbn as stdisbn
-from stdnum.exceptions import InvalidChecksum, ValidationError as IsbnError
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as IsbnError
 
 from .errors import Location, Problem, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
@@ -153,7 +154,8 @@ def _report(doc: YamlDocument, model: type[BaseModel], err: Any) -> None:
 def _kind(value: object) -> str:
     if value is None:
         return "empty"
-    return {dict: "mapping", list: "list", str: f"text {value!r}"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "mapping", list: "list", str: f"text {value!r}"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _fields_at(model: type[BaseModel], path: FieldPath) -> list[str]:
@@ -254,7 +256,7 @@ def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
                 doc.error(path, f"ISBN {number} has a wrong check digit (expected {expected})",
                           kind="book.isbn")
             except IsbnError as exc:
-                doc.error(path, f"'{number}' is not a valid ISBN: {exc.message}", kind="book.isbn")
+                doc.error(path, f"'{number}' is not a valid ISBN: {getattr(exc, 'message', exc)}", kind="book.isbn")
     _duplicates(doc, iter(isbns), "ISBN")
     if book.glossary is not None:
         _inside(doc, ("glossary",), root, root / book.glossary, must_exist=True)

@@ -102,8 +102,8 @@ def read_yaml(path: Path, shown: str) -> YamlDocument:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        doc.problems.append(Problem(Location(shown, line, col), Severity.ERROR,
+        where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+        doc.problems.append(Problem(where, Severity.ERROR,
                                     f"invalid YAML: {message}", "yaml.syntax"))
         return doc
     except YAMLError as exc:

@@ -26,7 +26,8 @@ def paragraphs(data: dict) -> list[str]:
     return data["sections"][0]["paragraphs"]
 
 
-@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.lists(EDIT, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_no_translation_is_ever_lost(tmp_path_factory: pytest.TempPathFactory,
                                      monkeypatch: pytest.MonkeyPatch, edits: list) -> None:

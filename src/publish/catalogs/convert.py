@@ -124,7 +124,8 @@ def ambiguities(text: str) -> list[str]:
 def _hans_lookup(hans: Catalog) -> dict[str, str]:
     out = {}
     for message in hans:
-        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy:
+        usable = isinstance(message.string, str) and message.string and not message.fuzzy
+        if isinstance(message.id, str) and message.id and usable:
             out[message.id] = message.string
     return out
 

@@ -108,7 +108,8 @@ def commit(data: bytes, target: Path, previous: Snapshot | None, *, keep: Catalo
     """Normalise ``data`` with msgcat, verify it, and move it into place atomically.
 
     ``previous`` is the target as read (None for a new file): its mode is kept, and the write is
-    refused if the file changed since. ``style`` (default ``previous``) gives line endings and BOM. ``keep`` is a catalogue whose translations must all survive.
+    refused if the file changed since. ``style`` (default ``previous``) gives line endings and BOM.
+    ``keep`` is a catalogue whose translations must all survive.
     Returns whether the file changed.
     """
     shown = relpath(target)

@@ -64,7 +64,7 @@ def run(paths: list[Path], books: Path = Path("books")) -> list[Report]:
             for check in CHECKS:
                 for finding in check(message, ctx):
                     reports.append(Report(shown, line, mid, finding))
-            target = message.string if isinstance(message.string, str) else message.string[0]
+            target = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
             if target and not message.fuzzy:
                 others = seen[(locale, mid)]
                 for other_target, (other_path, other_line) in others.items():
