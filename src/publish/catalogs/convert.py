@@ -124,9 +124,9 @@ def ambiguities(text: str) -> list[str]:
 def _hans_lookup(hans: Catalog) -> dict[str, str]:
     out = {}
     for message in hans:
-        usable = isinstance(message.string, str) and message.string and not message.fuzzy
-        if isinstance(message.id, str) and message.id and usable:
-            out[message.id] = message.string
+        string = message.string
+        if isinstance(message.id, str) and message.id and isinstance(string, str) and string and not message.fuzzy:
+            out[message.id] = string
     return out
 
 
