@@ -8,7 +8,7 @@ import pytest
 
 from publish.catalogs.convert import Converter, quotes
 
-from .helpers import PO, PROFILE, publish, translate
+from helpers import PO, PROFILE, publish, translate
 
 HANT = Path("locales/zh_Hant/LC_MESSAGES/minimal/wang-fang.po")
 pytestmark = pytest.mark.usefixtures("minimal")

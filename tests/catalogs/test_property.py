@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from .helpers import PO, PROFILE, all_msgstrs, msgfmt_check, publish
+from helpers import PO, PROFILE, all_msgstrs, msgfmt_check, publish
 
 ROOTS = Path(__file__).parent.parent / "roots"
 WORDS = st.sampled_from(["blood", "care", "the", "hope", "ward", "new", "1988", "Ruijin", "cells", "and"])

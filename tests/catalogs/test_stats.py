@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from publish.cli import main
 
-from .helpers import msgfmt_statistics
+from helpers import msgfmt_statistics
 
 HEADER = '''# Translator comment on the header.
 msgid ""

@@ -10,7 +10,7 @@ import pytest
 from publish.catalogs import gnu, update
 from publish.errors import CatalogError
 
-from .helpers import PO, POT, PROFILE, all_msgstrs, msgfmt_check, publish, translate
+from helpers import PO, POT, PROFILE, all_msgstrs, msgfmt_check, publish, translate
 
 pytestmark = pytest.mark.usefixtures("minimal")
 

@@ -63,7 +63,7 @@ def update(book: str | None, only: tuple[str, ...], locales_dir: Path) -> None:
     sources = _sources(book)
     layout = Layout(locales_dir)
     for locale in _target_locales(sources, only):
-        for domain in domains(sources):
+        for domain in domains(sources, interface=True):
             po = layout.catalogue(locale, domain)
             _report(po, run(po, layout.template(domain), locale))
 
@@ -141,7 +141,7 @@ def convert(book: str | None, source: str, target: str, config: str, locales_dir
     layout = Layout(locales_dir)
     phrases = sources.root / "opencc-phrases.txt"
     converter = Converter(config, phrases if phrases.is_file() else None)
-    for domain in domains(sources):
+    for domain in domains(sources, interface=True):
         hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)
         if not hans.exists():
             continue

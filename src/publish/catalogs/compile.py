@@ -22,7 +22,7 @@ def mo_path(cache: Path, locale: str, domain: str, *, fuzzy: bool = False) -> Pa
 def compile_book(sources: Sources, layout: Layout, cache: Path, locales: list[str]) -> list[Path]:
     written = []
     for locale in locales:
-        for domain in domains(sources):
+        for domain in domains(sources, interface=True):
             po = layout.catalogue(locale, domain)
             if not po.exists():
                 continue

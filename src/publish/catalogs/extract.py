@@ -20,7 +20,7 @@ from .. import __version__
 from ..errors import relpath
 from ..sources import Sources
 from . import pofile
-from .units import Unit, all_units, domains
+from .units import INTERFACE, Unit, all_units, domains
 
 _DATE = re.compile(rb'"POT-Creation-Date: [^"\\]*\\n"')
 
@@ -65,6 +65,25 @@ def template_for(sources: Sources, domain: str, units: list[Unit], date: datetim
     return catalog
 
 
+def interface_template(date: datetime) -> Catalog:
+    """The ``publish`` domain: interface labels, extracted from the Jinja2 templates with Babel."""
+    from babel.messages.extract import extract_from_dir
+
+    from ..render.html import INTERFACE_DOMAIN, TEMPLATES
+
+    catalog = Catalog(project=INTERFACE_DOMAIN, version=__version__, copyright_holder="publish",
+                      msgid_bugs_address=None, creation_date=date, fuzzy=True,
+                      header_comment="# Interface labels of the publish toolkit's templates.\n#")
+    found = extract_from_dir(
+        str(TEMPLATES), method_map=[("**.j2", "jinja2.ext:babel_extract")],
+        options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "silent": "false"}},
+    )
+    for filename, lineno, message, comments, context in found:
+        where = relpath(TEMPLATES / filename)
+        catalog.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
 def extract(sources: Sources, layout: Layout) -> list[tuple[Path, bool]]:
     """Write every template of the book; return (path, changed) per domain."""
     by_domain: dict[str, list[Unit]] = defaultdict(list)
@@ -75,6 +94,8 @@ def extract(sources: Sources, layout: Layout) -> list[tuple[Path, bool]]:
         path = layout.template(domain)
         results.append((path, write_template(path, template_for(sources, domain, by_domain[domain],
                                                                   build_date()))))
+    pot = layout.template(INTERFACE)
+    results.append((pot, write_template(pot, interface_template(build_date()))))
     return results
 
 

@@ -48,8 +48,14 @@ def profile_domain(book: Book, profile_id: str) -> str:
     return f"{book.id}/{profile_id}"
 
 
-def domains(sources: Sources) -> list[str]:
-    return [book_domain(sources.book)] + [profile_domain(sources.book, p.id) for p in sources.profiles]
+INTERFACE = "publish"
+"""The gettext domain of the toolkit's own interface labels (from the Jinja2 templates)."""
+
+
+def domains(sources: Sources, *, interface: bool = False) -> list[str]:
+    """The book's domains; with ``interface``, the ``publish`` labels domain too."""
+    found = [book_domain(sources.book)] + [profile_domain(sources.book, p.id) for p in sources.profiles]
+    return found + [INTERFACE] if interface else found
 
 
 def book_units(book: Book) -> Iterator[Unit]:

@@ -1,0 +1,1 @@
+"""Rendering: localised book → HTML (Jinja2) → PDF (WeasyPrint) and EPUB (ebooklib)."""

@@ -1,0 +1,85 @@
+"""Jinja2 → HTML for one edition. Autoescape and StrictUndefined; no source text is ever a template.
+
+Interface labels come from the ``publish`` gettext domain. Jinja2's i18n extension marks translations
+as safe markup, so the callables we install escape the translated string first: a translator's
+``<img onerror=…>`` prints as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
+
+from .. import __version__
+from ..catalogs.compile import mo_path
+from ..catalogs.localize import Localizer
+from ..catalogs.units import INTERFACE
+from ..model import Edition
+from ..sources import Sources
+from .inline import inline
+from .view import Translator, bcp47, book_view
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+INTERFACE_DOMAIN = INTERFACE
+
+
+def interface_translations(cache: Path, locale: str) -> NullTranslations:
+    path = mo_path(cache, locale, INTERFACE_DOMAIN)
+    if not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as fp:
+        return Translations(fp, domain=INTERFACE_DOMAIN)
+
+
+def environment(translations: NullTranslations) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+
+    def gettext(message: str) -> Markup:
+        return escape(translations.gettext(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return escape(translations.ngettext(singular, plural, n))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["inline"] = inline
+    return env
+
+
+@dataclass(frozen=True)
+class HtmlEdition:
+    edition: Edition
+    html: str
+    localizers: tuple[Localizer, ...]
+
+
+def render_html(sources: Sources, edition: Edition, localizers: list[Localizer], cache: Path, *,
+                fmt: str = "pdf", stylesheets: tuple[str, ...] = (), draft: bool = False,
+                build_date: date | None = None, fonts: str = "Noto Serif CJK") -> HtmlEdition:
+    main = localizers[0]
+    tr = Translator(main, localizers[1] if len(localizers) > 1 else None)
+    view = book_view(sources, tr)
+    locale = main.locale
+    dates = {}
+    for p in sources.profiles:
+        if p.source.updated:
+            dates[p.id] = format_date(date.fromisoformat(p.source.updated), "long", locale=locale)
+    env = environment(interface_translations(cache, locale))
+    built = build_date or date.today()
+    html = env.get_template("book.html.j2").render(
+        book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),
+        edition_name=edition.id, stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
+        version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
+    )
+    return HtmlEdition(edition, html, tuple(localizers))
+
+

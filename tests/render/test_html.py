@@ -1,0 +1,54 @@
+"""Jinja2 HTML of an edition: translated units and labels, bilingual pairs, nothing unescaped."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from publish.catalogs.extract import Layout
+from publish.catalogs.localize import Localizer
+from publish.render.html import render_html
+from publish.sources import load_book
+
+from helpers import PO, publish, translate
+
+LABELS = Path("locales/zh_Hans/LC_MESSAGES/publish.po")
+
+
+def prepare(minimal: Path) -> None:
+    publish("catalog", "extract", "books/minimal")
+    publish("catalog", "update", "books/minimal")
+    translate(PO, "A Life in Hematology", "血液学人生<img src=x onerror=alert(1)>")
+    translate(LABELS, "Contents", "目录<script>alert(1)</script>")
+    translate(LABELS, "Editor: %(name)s", "编辑：%(name)s")
+
+
+def edition(minimal: Path, edition_id: str) -> str:
+    sources = load_book(minimal)
+    ed = next(e for e in sources.book.editions if e.id == edition_id)
+    locales = list(ed.locales) + (["en"] if edition_id == "bilingual" else [])
+    cache = Path(".publish-cache")
+    locs = [Localizer.prepare(sources, loc, Layout(Path("locales")), cache) for loc in locales]
+    return render_html(sources, ed, locs, cache, build_date=date(2025, 6, 3)).html
+
+
+def test_zh_edition_is_translated_and_escaped(minimal: Path) -> None:
+    prepare(minimal)
+    html = edition(minimal, "zh-Hans")
+    assert '<html lang="zh-Hans">' in html
+    assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "目录&lt;script&gt;" in html and "<script>" not in html
+    assert "编辑：张伟" in html
+    assert "2025年6月3日" in html
+    assert "<em>Blood</em>" in html  # untranslated unit falls back to the source, markup rendered
+
+
+def test_bilingual_pairs_units_with_their_language(minimal: Path) -> None:
+    prepare(minimal)
+    book = minimal / "book.yaml"
+    book.write_text(book.read_text(encoding="utf-8").replace(
+        "profiles: [wang-fang]", "  - id: bilingual\n    locales: [zh_Hans, en]\nprofiles: [wang-fang]"),
+        encoding="utf-8")
+    html = edition(minimal, "bilingual")
+    assert ('<p class="main" lang="zh-Hans">血液学人生&lt;img') in html
+    assert '<p class="alt" lang="en">A Life in Hematology</p>' in html
