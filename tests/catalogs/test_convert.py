@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from publish.catalogs.convert import Converter, quotes
-
 from helpers import PO, PROFILE, publish, translate
+from publish.catalogs.convert import Converter, quotes
 
 HANT = Path("locales/zh_Hant/LC_MESSAGES/minimal/wang-fang.po")
 pytestmark = pytest.mark.usefixtures("minimal")

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import PO, publish, translate
 from publish.catalogs.extract import Layout
 from publish.catalogs.localize import Localizer
 from publish.catalogs.units import profile_units
 from publish.sources import load_book
-
-from helpers import PO, publish, translate
 
 
 @pytest.mark.parametrize(("policy", "shown"), [("source", "Early Years"), ("stale", "早年")])

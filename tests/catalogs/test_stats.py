@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publish.cli import main
-
 from helpers import msgfmt_statistics
+from publish.cli import main
 
 HEADER = '''# Translator comment on the header.
 msgid ""

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from helpers import PO, POT, PROFILE, all_msgstrs, msgfmt_check, publish, translate
 from publish.catalogs import gnu, update
 from publish.errors import CatalogError
-
-from helpers import PO, POT, PROFILE, all_msgstrs, msgfmt_check, publish, translate
 
 pytestmark = pytest.mark.usefixtures("minimal")
 

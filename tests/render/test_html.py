@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from helpers import PO, publish, translate
 from publish.catalogs.extract import Layout
 from publish.catalogs.localize import Localizer
 from publish.render.html import render_html
 from publish.sources import load_book
-
-from helpers import PO, publish, translate
 
 LABELS = Path("locales/zh_Hans/LC_MESSAGES/publish.po")
 
