@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import SAMPLE, SEEDS
 from seed_coverage import coverage
 

@@ -27,7 +27,7 @@ CASES = [
     ("warning:numbers", "95% of patients joined.", "百分之九十五的患者参加了。", "95%的患者参加了。", "zh_Hans"),
     ("error:numbers", "In the 1980s, the field took root.", "该领域扎根。",
      "20世纪80年代，该领域在中国扎根。", "zh_Hans"),
-    ("error:markup", "A paper in *Blood*.", "一篇发表于《Blood》的论文。", "一篇发表于《*Blood*》的论文。", "zh_Hans"),
+    ("error:markup", "A paper in *Blood*.", "一篇发表于Blood的论文。", "一篇发表于《Blood》的论文。", "zh_Hans"),
     ("error:markup", "See [the site](https://example.org).", "见网站。", "见[网站](https://example.org)。",
      "zh_Hans"),
     ("error:markup", "Hello.", "你好<img src=x onerror=alert(1)>。", "你好。", "zh_Hans"),

@@ -1,0 +1,38 @@
+"""The CLI is thin: help does not load the engine; crashes become one line plus a log."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publish import cli
+
+
+def test_help_does_not_import_the_engine() -> None:
+    code = ("import sys; from publish.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('weasyprint', 'ebooklib', 'opencc', 'pydantic', 'ruamel.yaml') if m in sys.modules]\n"
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().endswith("[]"), out
+
+
+def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "books" / "b").mkdir(parents=True)
+
+    def boom(_root: Path) -> None:
+        raise RuntimeError("disk on fire")
+
+    import publish.sources
+
+    monkeypatch.setattr(publish.sources, "check_book", boom)
+    result = CliRunner().invoke(cli.main, ["check", "books/b"])
+    assert result.exit_code == 70
+    assert "internal error: RuntimeError: disk on fire" in result.output
+    assert "Traceback" not in result.output
+    assert "RuntimeError" in (tmp_path / ".publish-cache" / "crash.log").read_text(encoding="utf-8")
