@@ -27,12 +27,14 @@ def words(text: str) -> list[str]:
 
 _MARKUP = re.compile(r"<([\w:]+)[^>]*>.*?</\1>|<[^>]+>|image\.png|(Update time|更新时间)\s*:[^\n]*", re.DOTALL)
 """Not text: embedded images, and the page's update/visits line (it becomes metadata, checked apart)."""
+_SECTION_NUMBER = re.compile(r"^[ \t]*\d+\.(?=\s*[^\W\d])", re.MULTILINE)
+"""A heading's number ("3.The …"): the book numbers its sections itself."""
 
 
 def sentences(text: str) -> list[list[str]]:
     """The seed's sentences of five words or more, as word lists (embedded image tags are not text)."""
     out = []
-    for piece in _SENTENCE_END.split(_MARKUP.sub(" ", text)):
+    for piece in _SENTENCE_END.split(_SECTION_NUMBER.sub("", _MARKUP.sub(" ", text))):
         w = words(piece)
         if len(w) >= 5:
             out.append(w)
