@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..errors import relpath
+from ..errors import CatalogError, Location, relpath
 from . import pofile
 
 
@@ -52,10 +52,20 @@ def count(catalog: Catalog, path: str) -> Stats:
     return Stats(path, translated, fuzzy, untranslated, len(catalog.obsolete))
 
 
-def catalogue_files(paths: list[Path]) -> list[Path]:
+def catalogue_files(paths: list[Path], locales: Path = Path("locales")) -> list[Path]:
+    """The ``.po`` files under each path; a book folder stands for its catalogues in ``locales``
+    (its own domains and the interface domain they are printed with)."""
     found: list[Path] = []
     for path in paths:
-        found += sorted(path.rglob("*.po")) if path.is_dir() else [path]
+        if (path / "book.yaml").is_file():
+            found += sorted(locales.glob(f"*/LC_MESSAGES/{path.name}/*.po"))
+            found += sorted(locales.glob("*/LC_MESSAGES/publish.po"))
+        elif path.is_dir():
+            found += sorted(path.rglob("*.po"))
+        else:
+            found.append(path)
+    if not found:
+        raise CatalogError("no catalogues (.po) found here", Location(relpath(paths[0]) if paths else "."))
     return found
 
 
