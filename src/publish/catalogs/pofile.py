@@ -8,6 +8,7 @@ and is refused when the file changed on disk since it was read (the translator's
 from __future__ import annotations
 
 import io
+import re
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +61,30 @@ def snapshot(path: Path) -> Snapshot:
 def parse(data: bytes, shown: str) -> Catalog:
     """Parse PO bytes (LF, no BOM) with Babel; syntax errors are located errors."""
     try:
-        return read_po(io.BytesIO(data), abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
         raise CatalogError([Problem(Location(shown, line), Severity.ERROR, str(exc), "po.syntax")]) from exc
+    drop_guessed_formats(catalog)
+    return catalog
+
+
+_NAMED = re.compile(r"%\(\w+\)[sdif]")
+
+
+def drop_guessed_formats(catalog: Catalog) -> None:
+    """Undo Babel's python-format guess on prose.
+
+    Babel flags every message whose msgid merely looks like a format ("78.13% of" reads as ``% o``)
+    when it parses a file, whatever the file says; written back, that flag makes ``msgfmt --check``
+    reject every correct translation containing a ``%``. Only named placeholders (``%(name)s``, as
+    the interface labels use) make a message a Python format string here.
+    """
+    for message in catalog:
+        if "python-format" in message.flags:
+            ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+            if not any(_NAMED.search(i) for i in ids):
+                message.flags.discard("python-format")
 
 
 def read(path: Path) -> tuple[Snapshot, Catalog]:

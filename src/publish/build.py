@@ -1,0 +1,160 @@
+"""``publish build``: the pipeline from sources to the edition files, stage by stage.
+
+load and validate the sources → compile and load the catalogues of each edition → localised HTML
+(Jinja2) → glyph-coverage gate → PDFs (WeasyPrint), one job per edition × format, in parallel when
+asked. Outputs go to ``build/<book>/<edition>/<book>-<edition>.<print.pdf|pdf>``, each written
+atomically.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+import subprocess
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .catalogs.extract import Layout
+from .catalogs.localize import Coverage, Localizer
+from .errors import Location, Problem, RenderError, Severity
+from .model import Edition
+from .sources import Sources, load_book
+
+PDF_FORMATS = ("print", "pdf")
+
+
+@dataclass(frozen=True)
+class Job:
+    edition: str
+    fmt: str
+    html: str
+    css: str
+    target: Path
+
+
+@dataclass(frozen=True)
+class Artifact:
+    edition: str
+    fmt: str
+    path: Path
+    pages: int
+    coverage: float
+
+
+def source_date(root: Path, locales: Path) -> datetime:
+    """SOURCE_DATE_EPOCH, else the newest commit touching the book or its catalogues, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(root), str(locales)],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        if out.isdigit():
+            return datetime.fromtimestamp(int(out), timezone.utc)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def select(sources: Sources, names: tuple[str, ...]) -> list[Edition]:
+    known = {e.id: e for e in sources.book.editions}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise RenderError(f"unknown edition(s) {', '.join(unknown)}; the book has {', '.join(known)}",
+                          Location(str(sources.root / "book.yaml")))
+    return [known[n] for n in names] if names else list(known.values())
+
+
+def visible_text(html: str) -> str:
+    """The text an edition prints (for the glyph gate): tags dropped, entities decoded."""
+    body = html.split("<body", 1)[-1]
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@dataclass
+class Prepared:
+    edition: Edition
+    html: str
+    css: str
+    coverage: Coverage
+
+
+def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, when: datetime,
+            draft: bool, fmt: str) -> Prepared:
+    """Localise and template one edition, then run the glyph gate on it."""
+    from .render.fonts import fontset, glyph_gate
+    from .render.html import render_html
+
+    localizers = [Localizer.prepare(sources, loc, layout, cache) for loc in edition.locales]
+    fonts = fontset(edition.locales)
+    result = render_html(sources, edition, localizers, cache, fmt=fmt, draft=draft, build_date=when.date(),
+                         fonts=fonts.names())
+    roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
+    glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
+    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage)
+
+
+def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # type: ignore[no-untyped-def] # noqa: ANN001
+    from .render.pdf import FORMATS, render_pdf
+
+    return render_pdf(job.html, job.target, FORMATS[job.fmt], trim=trim, extra_css=job.css, roots=roots,
+                      base=base, modified=when)
+
+
+def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = PDF_FORMATS, jobs: int = 1,
+          draft: bool = False, out: Path = Path("build"), locales: Path = Path("locales"),
+          cache: Path = Path(".publish-cache"), progress: Callable[[str], None] = lambda s: None) -> list[Artifact]:
+    sources = load_book(root)
+    chosen = select(sources, editions)
+    layout = Layout(locales)
+    when = source_date(root, locales)
+    jobs_list: list[Job] = []
+    coverage: dict[str, float] = {}
+    for edition in chosen:
+        prepared = {fmt: prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft, fmt=fmt)
+                    for fmt in formats}
+        for fmt, p in prepared.items():
+            coverage[edition.id] = p.coverage.percent
+            target = out / sources.book.id / edition.id / f"{sources.book.id}-{edition.id}.{_suffix(fmt)}"
+            jobs_list.append(Job(edition.id, fmt, p.html, p.css, target))
+        progress(f"{edition.id}: HTML ready, translation coverage {coverage[edition.id]:.2f}%")
+    roots = [sources.root.resolve()]
+    args = (sources.book.trim, sources.root.resolve(), roots, when)
+    artifacts: list[Artifact] = []
+    errors: list[Problem] = []
+    if jobs > 1 and len(jobs_list) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [(job, pool.submit(_render, job, *args)) for job in jobs_list]
+            for job, future in futures:
+                try:
+                    pages = future.result()
+                except RenderError as exc:
+                    errors += exc.problems
+                    continue
+                artifacts.append(Artifact(job.edition, job.fmt, job.target, pages, coverage[job.edition]))
+                progress(f"wrote {job.target} ({pages} pages)")
+    else:
+        for job in jobs_list:
+            try:
+                pages = _render(job, *args)
+            except RenderError as exc:
+                errors += exc.problems
+                continue
+            artifacts.append(Artifact(job.edition, job.fmt, job.target, pages, coverage[job.edition]))
+            progress(f"wrote {job.target} ({pages} pages)")
+    if errors:
+        raise RenderError(errors)
+    return artifacts
+
+
+def _suffix(fmt: str) -> str:
+    from .render.pdf import FORMATS
+
+    if fmt not in FORMATS:
+        raise RenderError([Problem(Location("publish build"), Severity.ERROR,
+                                   f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")])
+    return FORMATS[fmt].suffix

@@ -1,0 +1,140 @@
+"""The faces each edition is set in, their CSS, and the glyph-coverage gate.
+
+Chinese text is set in Noto Serif CJK (SC glyph forms for zh-Hans, TC for zh-Hant: the regional forms
+differ), headings in Noto Sans CJK; English in EB Garamond. Every stack names the edition's regional
+CJK face, margin boxes included, so nothing falls back to the JP face. The gate checks every
+character of an edition against the cmaps of the faces that can set it before anything is rendered:
+WeasyPrint would drop a missing glyph silently.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..errors import Location, Problem, RenderError, Severity
+
+LATIN_SERIF = "EB Garamond 12"
+LATIN_PACKAGE = "fonts-ebgaramond"
+CJK_PACKAGE = "fonts-noto-cjk"
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    package: str
+
+    def file(self) -> tuple[Path, int]:
+        return _match(self.family)
+
+
+def cjk_region(locale: str) -> str:
+    """``SC`` or ``TC``: the glyph forms of Simplified or Traditional Chinese."""
+    return "TC" if locale in ("zh_Hant", "zh_TW", "zh_HK") else "SC"
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The faces of one edition: its Chinese region (SC/TC) and the Latin serif."""
+
+    region: str
+
+    @property
+    def serif(self) -> Face:
+        return Face(f"Noto Serif CJK {self.region}", CJK_PACKAGE)
+
+    @property
+    def sans(self) -> Face:
+        return Face(f"Noto Sans CJK {self.region}", CJK_PACKAGE)
+
+    @property
+    def latin(self) -> Face:
+        return Face(LATIN_SERIF, LATIN_PACKAGE)
+
+    def faces(self) -> tuple[Face, ...]:
+        return (self.latin, self.serif, self.sans)
+
+    def names(self) -> str:
+        """For the colophon."""
+        return f"{self.latin.family.removesuffix(' 12')}, {self.serif.family}, {self.sans.family}"
+
+    def css(self) -> str:
+        latin, serif, sans = (f'"{f.family}"' for f in self.faces())
+        return f"""
+@page {{ font-family: {latin}, {serif}; }}
+html {{ font-family: {latin}, {serif}; }}
+:lang(zh) {{ font-family: {serif}, {latin}; }}
+:lang(en) {{ font-family: {latin}, {serif}; }}
+:lang(zh) h1, :lang(zh) h2, :lang(zh) h3, :lang(zh) .speaker, h1:lang(zh), h2:lang(zh), h3:lang(zh) {{
+  font-family: {sans}, {latin}; }}
+"""
+
+
+def fontset(locales: tuple[str, ...] | list[str]) -> FontSet:
+    """The bilingual edition uses its Chinese locale's region."""
+    zh = [loc for loc in locales if loc.startswith("zh")]
+    return FontSet(cjk_region(zh[0]) if zh else "SC")
+
+
+@cache
+def _match(family: str) -> tuple[Path, int]:
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", family],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise RenderError(f"fontconfig's fc-match is not available: {exc}") from exc
+    found, file, index = out.split("\t")
+    if family.lower() not in found.lower():
+        raise RenderError(f"font '{family}' is not installed (fontconfig offers '{found.split(',')[0]}'); "
+                          f"install the Debian package with `make system`")
+    return Path(file), int(index or 0)
+
+
+@cache
+def cmap(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), fontNumber=index, lazy=True)
+    return frozenset(font.getBestCmap() or {})
+
+
+_IGNORED = {0x09, 0x0A, 0x0D, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
+
+
+def missing_glyphs(text: str, faces: tuple[Face, ...]) -> list[str]:
+    """Characters of ``text`` that no face of the stack can set."""
+    maps = [cmap(*face.file()) for face in faces]
+    return sorted({ch for ch in text if ord(ch) not in _IGNORED and not any(ord(ch) in m for m in maps)})
+
+
+def glyph_gate(texts: dict[str, str], faces: tuple[Face, ...], edition: str, roots: list[Path]) -> None:
+    """Fail with every character the faces cannot set, located in the sources or catalogues.
+
+    ``texts`` maps a label to text; ``roots`` are searched for the lines that contain each character.
+    """
+    problems = []
+    for ch in missing_glyphs("".join(texts.values()), faces):
+        where = list(_find(ch, roots)) or [Location(edition)]
+        for loc in where[:3]:
+            problems.append(Problem(loc, Severity.ERROR,
+                                    f"no glyph for {ch!r} (U+{ord(ch):04X}) in the fonts of edition "
+                                    f"'{edition}' ({', '.join(f.family for f in faces)})", "render.glyph"))
+    if problems:
+        raise RenderError(problems)
+
+
+def _find(ch: str, roots: list[Path]):  # type: ignore[no-untyped-def]
+    from ..errors import relpath
+
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".po"))
+        for path in files:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for n, line in enumerate(lines, 1):
+                if ch in line:
+                    yield Location(relpath(path), n, line.index(ch) + 1)

@@ -1,0 +1,152 @@
+"""HTML → PDF with WeasyPrint: the print (PDF/X-4) and digital (PDF/UA-1) formats as small classes.
+
+Everything WeasyPrint logs at WARNING or above while rendering (a missing image, an ignored rule) is
+collected and turned into a build error; URL fetching goes through :class:`BookFetcher`; the file is
+written beside its target and renamed, so a failed build leaves the previous PDF in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import atomic
+from ..errors import Location, Problem, RenderError, Severity
+from ..model import Trim
+from .fetcher import BookFetcher, Refused
+
+STYLES = Path(__file__).resolve().parent.parent.parent.parent / "styles"
+CMYK_PROFILE = "icc/FOGRA39L-publish.icc"
+FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+
+
+@dataclass(frozen=True)
+class PdfFormat:
+    """One PDF output: its file suffix, WeasyPrint variant and page set-up."""
+
+    name: str
+    suffix: str
+    variant: str
+    bleed: str = "0"
+    marks: str = "none"
+
+    def page_css(self, trim: Trim) -> str:
+        return f"""
+@page {{ size: {trim.width} {trim.height}; bleed: {self.bleed}; marks: {self.marks};
+        margin: 20mm 17mm 22mm 20mm; }}
+@page :left {{ margin-left: 17mm; margin-right: 20mm;
+  @top-left {{ content: string(book-title); font-size: 7.5pt; letter-spacing: 0.08em; }}
+  @bottom-left {{ content: counter(page); font-size: 8pt; }} }}
+@page :right {{
+  @top-right {{ content: string(profile-name); font-size: 7.5pt; letter-spacing: 0.08em; }}
+  @bottom-right {{ content: counter(page); font-size: 8pt; }} }}
+@page front {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
+@page :blank {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
+.cover, .half-title, .title-page, .copyright-page {{ page: front; }}
+"""
+
+    def colour_css(self) -> str:
+        return ""
+
+    def options(self, identifier: bytes) -> dict[str, object]:
+        return {"pdf_variant": self.variant, "pdf_identifier": identifier}
+
+
+@dataclass(frozen=True)
+class PrintPdf(PdfFormat):
+    """PDF/X-4 for the printer: bleed, crop marks and a CMYK output intent (FOGRA39)."""
+
+    def colour_css(self) -> str:
+        return (f'@color-profile device-cmyk {{ src: url("{(STYLES / CMYK_PROFILE).as_uri()}"); '
+                "components: cyan, magenta, yellow, black; }\n")
+
+
+@dataclass(frozen=True)
+class DigitalPdf(PdfFormat):
+    """PDF/UA-1 for screens: tagged, no bleed or marks, internal links and bookmarks."""
+
+    def options(self, identifier: bytes) -> dict[str, object]:
+        return {**super().options(identifier), "pdf_tags": True}
+
+
+FORMATS: dict[str, PdfFormat] = {
+    "print": PrintPdf("print", "print.pdf", "pdf/x-4", bleed="3mm", marks="crop"),
+    "pdf": DigitalPdf("pdf", "pdf", "pdf/ua-1"),
+}
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[_Collect]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+@contextmanager
+def _time_bound(seconds: int, what: str) -> Iterator[None]:
+    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expired(signum, frame):  # type: ignore[no-untyped-def] # noqa: ANN001
+        raise RenderError(f"rendering {what} took longer than {seconds} s: stopped")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
+               base: Path, modified: datetime, timeout: int = 600) -> int:
+    """Render ``html`` to ``target`` atomically; return the number of pages."""
+    from weasyprint import CSS, HTML
+
+    fetcher = BookFetcher([*roots, STYLES, *FONT_DIRS])
+    shown = str(target)
+    stamp = modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
+                                  f'\n<meta name="dcterms.modified" content="{stamp}">', 1)
+    identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
+    with _captured() as log, _time_bound(timeout, shown):
+        try:
+            sheets = [CSS(filename=str(STYLES / "book.css"), url_fetcher=fetcher),
+                      CSS(string=fmt.page_css(trim) + fmt.colour_css() + extra_css, url_fetcher=fetcher,
+                          base_url=str(STYLES) + "/")]
+            document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(stylesheets=sheets)
+            with atomic.temporary_beside(target, ".pdf") as tmp:
+                document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
+                if log.messages:
+                    raise RenderError([Problem(Location(shown), Severity.ERROR, f"WeasyPrint: {m}", "render.weasyprint")
+                                       for m in log.messages])
+                atomic.replace(tmp, target)
+        except Refused as exc:
+            raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
+                                       "render.fetch")]) from None
+    return len(document.pages)
