@@ -54,6 +54,7 @@ class PdfFormat:
 """
 
     def colour_css(self) -> str:
+        """Document-level CSS (WeasyPrint reads ``@color-profile`` only from the document's own styles)."""
         return ""
 
     def options(self, identifier: bytes) -> dict[str, object]:
@@ -65,8 +66,13 @@ class PrintPdf(PdfFormat):
     """PDF/X-4 for the printer: bleed, crop marks and a CMYK output intent (FOGRA39)."""
 
     def colour_css(self) -> str:
+        # text in pure black ink (K only); rules and marks in CMYK: no DeviceRGB in the print file
         return (f'@color-profile device-cmyk {{ src: url("{(STYLES / CMYK_PROFILE).as_uri()}"); '
-                "components: cyan, magenta, yellow, black; }\n")
+                "components: cyan, magenta, yellow, black; }\n"
+                "html { color: device-cmyk(0 0 0 1); }\n"
+                ".credentials, .credit { border-color: device-cmyk(0 0 0 0.5); }\n"
+                ".rights-pending, .draft-mark { color: device-cmyk(0 0.9 0.85 0.25); "
+                "border-color: device-cmyk(0 0.9 0.85 0.25); }\n")
 
 
 @dataclass(frozen=True)
@@ -132,16 +138,18 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
     shown = str(target)
     stamp = modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
-                                  f'\n<meta name="dcterms.modified" content="{stamp}">', 1)
+                                  f'\n<meta name="dcterms.modified" content="{stamp}">'
+                                  f"\n<style>{fmt.colour_css()}</style>", 1)
     identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
     with _captured() as log, _time_bound(timeout, shown):
         try:
             sheets = [CSS(filename=str(STYLES / "book.css"), url_fetcher=fetcher),
-                      CSS(string=fmt.page_css(trim) + fmt.colour_css() + extra_css, url_fetcher=fetcher,
+                      CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher,
                           base_url=str(STYLES) + "/")]
             document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(stylesheets=sheets)
             with atomic.temporary_beside(target, ".pdf") as tmp:
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
+                _stable_document_id(tmp, identifier)
                 if log.messages:
                     raise RenderError([Problem(Location(shown), Severity.ERROR, f"WeasyPrint: {m}", "render.weasyprint")
                                        for m in log.messages])
@@ -150,3 +158,21 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
     return len(document.pages)
+
+
+def _stable_document_id(path: Path, identifier: bytes) -> None:
+    """WeasyPrint's PDF/X writer stamps a random XMP DocumentID: derive it from the content instead,
+    so the same sources give the same bytes (the dates already come from SOURCE_DATE_EPOCH)."""
+    import uuid
+
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            key = "xmpMM:DocumentID"
+            if key not in meta:
+                return
+            stable = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identifier.decode())}"
+            meta[key] = stable
+            meta["xmpMM:InstanceID"] = stable
+        pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
