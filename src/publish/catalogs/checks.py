@@ -50,11 +50,11 @@ def _zh(ctx: Context) -> bool:
 # --- numbers -------------------------------------------------------------------------------------
 
 _SRC_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(s\b)?(?:\s*(million|billion|thousand)\b)?")
-_ZH_NUMBER = re.compile(r"(\d+)(\.\d+)?\s*(万|亿)?")
-_MULT = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "万": 10**4, "亿": 10**8}
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+_ZH_NUMBER = re.compile(r"(\d+)(\.\d+)?\s*(万|亿|萬|億)?")
+_MULT = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "万": 10**4, "亿": 10**8, "萬": 10**4, "億": 10**8}
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "萬": 10**4, "億": 10**8}
 
 
 def source_numbers(text: str) -> list[tuple[str, set[float]]]:
@@ -184,11 +184,14 @@ def wrong_script(text: str, locale: str) -> list[str]:
     if locale == "zh_Hans":
         other = _converter("t2s").convert(text)
     elif locale == "zh_Hant":
-        other = _converter("s2t").convert(text)
-        back = _converter("t2s").convert(text)
-        if len(other) != len(text):
-            return []
-        return sorted({c for c, o, b in zip(text, other, back, strict=True) if o != c and b == c and _HAN.match(c)})
+        # Taiwan's standard forms (s2tw: 床, 群, 峰 — not s2t's 牀, 羣, 峯); a character that is one of
+        # its own Traditional forms (台 in 台灣, 准 in 獲准) is a reviewer's choice, not an error
+        from .convert import AMBIGUOUS
+
+        # character by character: phrase conversion over-reaches (申请了专利 → 申請瞭…)
+        s2tw, t2s = _converter("s2tw"), _converter("t2s")
+        return sorted({c for c in set(text) if _HAN.match(c) and s2tw.convert(c) != c and t2s.convert(c) == c
+                       and c not in AMBIGUOUS.get(c, "").split("/")})
     else:
         return []
     if len(other) != len(text):

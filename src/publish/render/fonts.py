@@ -96,8 +96,8 @@ def _match(family: str) -> tuple[Path, int]:
 def cmap(path: Path, index: int) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), fontNumber=index, lazy=True)
-    return frozenset(font.getBestCmap() or {})
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
 
 
 _IGNORED = {0x09, 0x0A, 0x0D, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
