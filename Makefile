@@ -4,10 +4,11 @@ PYTHON ?= python3
 BOOK   ?= books/shanghai-doctors
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast system lint clean
+.PHONY: demo test test-fast system lint clean bench
 
 demo: system $(STAMP)
 	$(VENV)/bin/publish check $(BOOK)
+	$(VENV)/bin/publish build $(BOOK) --jobs 2
 
 test: system $(STAMP)
 	$(VENV)/bin/pytest
@@ -27,6 +28,9 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $(STAMP)
+
+bench: system $(STAMP)
+	bench/run
 
 clean:
 	rm -rf build .publish-cache .pytest_cache

@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .catalogs.extract import Layout
@@ -49,15 +49,15 @@ def source_date(root: Path, locales: Path) -> datetime:
     """SOURCE_DATE_EPOCH, else the newest commit touching the book or its catalogues, else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc)
+        return datetime.fromtimestamp(int(epoch), UTC)
     try:
         out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(root), str(locales)],
                              capture_output=True, text=True, timeout=10).stdout.strip()
         if out.isdigit():
-            return datetime.fromtimestamp(int(out), timezone.utc)
+            return datetime.fromtimestamp(int(out), UTC)
     except (OSError, subprocess.SubprocessError):
         pass
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def select(sources: Sources, names: tuple[str, ...]) -> list[Edition]:

@@ -76,3 +76,24 @@ def test_correct_chinese_is_not_flagged(target: str) -> None:
     source = next(s for i, s in sources.items() if [
         "2012年", "他说", "急性", "病房", "第3届"][i] in target)
     assert {f for f in findings(source, target) if f.startswith("error")} == set()
+
+
+# Found while reviewing the sample book's zh_Hant catalogues: Taiwan's standard forms (臨床, 群, 病灶),
+# characters that are their own Traditional form (獲准, 台灣), phrase over-reach (申請了專利) and
+# Traditional myriads (萬/億) were reported as errors.
+@pytest.mark.parametrize(("source", "target"), [
+    ("clinical work and 8,000 beds", "臨床工作與8000張床位"),
+    ("a patient support group", "病友群"),
+    ("the lesion", "病灶"),
+    ("approved for publication", "獲准出版"),
+    ("he patented it", "他申請了專利"),
+    ("100,000 yuan and 5.37 million concepts", "10萬元和537萬個概念"),
+    ("96 million articles", "9600萬篇文獻"),
+])
+def test_correct_taiwan_chinese_is_not_flagged(source: str, target: str) -> None:
+    assert {f for f in findings(source, target, "zh_Hant") if f.startswith("error")} == set()
+
+
+def test_simplified_characters_in_zh_hant_are_still_caught() -> None:
+    assert "error:script" in findings("clinical medicine", "臨床医学", "zh_Hant")
+    assert "error:numbers" in findings("100,000 yuan", "很多錢", "zh_Hant")

@@ -121,3 +121,22 @@ def test_merge_keeps_every_translation_msgmerge_keeps(tmp_path: Path) -> None:
     assert all_msgstrs(gnu_out) <= all_msgstrs(ours)
     assert {"血液学人生", "早年", "是什么驱动着您？", "病人。"} <= all_msgstrs(ours)
     msgfmt_check(ours)
+
+
+def test_percent_in_prose_survives_every_command() -> None:
+    """Babel flags "95% of" as python-format whenever it parses a file; written back, msgfmt --check
+    rejected every translation with a '%'. Found translating the sample book (li-jinsong: 78.13% of)."""
+    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace(
+        "In 1987 she joined the hospital, where 95% of patients now take part in trials.",
+        "In 1987, 78.13% of patients joined."),
+        encoding="utf-8")
+    cycle()
+    translate(PO, "In 1987, 78.13% of patients joined.", "1987年，78.13%的患者参加了。")
+    cycle()
+    publish("catalog", "compile", "books/minimal")
+    publish("catalog", "convert", "books/minimal")
+    hant = Path("locales/zh_Hant/LC_MESSAGES/minimal/wang-fang.po")
+    for po in (PO, hant):
+        msgfmt_check(po)
+        assert "python-format" not in po.read_text(encoding="utf-8")
+    assert "78.13%的患者" in PO.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ and is refused when the file changed on disk since it was read (the translator's
 from __future__ import annotations
 
 import io
-import re
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -13,7 +13,7 @@ import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import atomic
@@ -136,7 +136,7 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
 
     fetcher = BookFetcher([*roots, STYLES, *FONT_DIRS])
     shown = str(target)
-    stamp = modified.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
                                   f"\n<style>{fmt.colour_css()}</style>", 1)

@@ -1,0 +1,85 @@
+"""See bench/run. Builds every edition of the sample book as print and digital PDF:
+
+- toolkit_s: `publish build --jobs 1` (localisation, templates, glyph gate, rendering, post-processing);
+- weasyprint_s: the bare `weasyprint` command on the same intermediate HTML and stylesheets, one process
+  per file (what a Makefile calling WeasyPrint would do);
+- jobs2_s: `publish build --jobs 2`.
+Each figure is the best of --repeat runs (default 2) on a warm disk cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "books" / "shanghai-doctors"
+VENV = ROOT / ".venv" / "bin"
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
+    """The HTML and CSS `publish build` renders, written to files: (html, css, pdf) per job."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from publish.build import prepare, source_date
+    from publish.catalogs.extract import Layout
+    from publish.render.pdf import FORMATS, STYLES
+    from publish.sources import load_book
+
+    sources = load_book(BOOK)
+    when = source_date(BOOK, ROOT / "locales")
+    jobs = []
+    for edition in sources.book.editions:
+        for fmt in ("print", "pdf"):
+            p = prepare(sources, edition, layout=Layout(ROOT / "locales"), cache=out / "cache", when=when,
+                        draft=False, fmt=fmt)
+            html = out / f"{edition.id}.{fmt}.html"
+            html.write_text(p.html.replace("<head>", f"<head><style>{FORMATS[fmt].colour_css()}</style>", 1),
+                            encoding="utf-8")
+            css = out / f"{edition.id}.{fmt}.css"
+            css.write_text((STYLES / "book.css").read_text(encoding="utf-8")
+                           + FORMATS[fmt].page_css(sources.book.trim) + p.css, encoding="utf-8")
+            jobs.append((html, css, out / f"{edition.id}.{fmt}.pdf"))
+    return jobs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1748908800"}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        jobs = intermediate(out)
+        publish = [str(VENV / "publish"), "build", str(BOOK), "--out", str(out / "build")]
+        toolkit = min(timed([*publish, "--jobs", "1"], env) for _ in range(args.repeat))
+        jobs2 = min(timed([*publish, "--jobs", "2"], env) for _ in range(args.repeat))
+
+        def bare() -> float:
+            return sum(timed([str(VENV / "weasyprint"), "-q", "-s", str(css), "--base-url", str(BOOK),
+                              *(["--pdf-variant", "pdf/x-4"] if ".print." in html.name else
+                                ["--pdf-variant", "pdf/ua-1"]), str(html), str(pdf)], env)
+                       for html, css, pdf in jobs)
+
+        weasy = min(bare() for _ in range(args.repeat))
+    result = {"files": len(jobs), "toolkit_s": round(toolkit, 2), "weasyprint_s": round(weasy, 2),
+              "ratio": round(toolkit / weasy, 3), "jobs2_s": round(jobs2, 2),
+              "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count()}
+    print(f"publish build --jobs 1: {toolkit:.2f} s; bare weasyprint (one process per file): {weasy:.2f} s; "
+          f"--jobs 2: {jobs2:.2f} s")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
