@@ -37,10 +37,13 @@ class PdfFormat:
     marks: str = "none"
 
     def page_css(self, trim: Trim) -> str:
+        # the text block is a whole number of ems of the 10 pt body size: Han text, set on its grid,
+        # then fills every full line exactly (WeasyPrint cannot justify Chinese)
+        outer = _outer_margin(trim, inner_mm=20.0, body_pt=10.0)
         return f"""
 @page {{ size: {trim.width} {trim.height}; bleed: {self.bleed}; marks: {self.marks};
-        margin: 20mm 17mm 22mm 20mm; }}
-@page :left {{ margin-left: 17mm; margin-right: 20mm;
+        margin: 20mm {outer} 22mm 20mm; }}
+@page :left {{ margin-left: {outer}; margin-right: 20mm;
   @top-left {{ content: string(book-title); font-size: 7.5pt; letter-spacing: 0.08em; }}
   @bottom-left {{ content: counter(page); font-size: 8pt; }} }}
 @page :right {{
@@ -59,6 +62,21 @@ class PdfFormat:
 
     def options(self, identifier: bytes) -> dict[str, object]:
         return {"pdf_variant": self.variant, "pdf_identifier": identifier}
+
+
+def _outer_margin(trim: Trim, *, inner_mm: float, body_pt: float) -> str:
+    width_mm = _mm(trim.width)
+    em_mm = body_pt * 25.4 / 72
+    ems = int((width_mm - inner_mm - 16.0) / em_mm)  # the widest whole-em block leaving ≥ 16 mm outside
+    return f"{width_mm - inner_mm - ems * em_mm:.3f}mm"
+
+
+def _mm(length: str) -> float:
+    units = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+    for unit, factor in units.items():
+        if length.endswith(unit):
+            return float(length[: -len(unit)]) * factor
+    raise RenderError(f"trim size {length!r}: give it in mm, cm, in or pt")
 
 
 @dataclass(frozen=True)
