@@ -34,7 +34,7 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
     sys.path.insert(0, str(ROOT / "src"))
     from publish.build import prepare, source_date
     from publish.catalogs.extract import Layout
-    from publish.render.pdf import FORMATS, STYLES
+    from publish.render.pdf import DOCUMENT_CSS, FORMATS, STYLES
     from publish.sources import load_book
 
     sources = load_book(BOOK)
@@ -45,7 +45,7 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
             p = prepare(sources, edition, layout=Layout(ROOT / "locales"), cache=out / "cache", when=when,
                         draft=False, fmt=fmt)
             html = out / f"{edition.id}.{fmt}.html"
-            html.write_text(p.html.replace("<head>", f"<head><style>{FORMATS[fmt].colour_css()}</style>", 1),
+            html.write_text(p.html.replace("<head>", f"<head><style>{DOCUMENT_CSS}{FORMATS[fmt].colour_css()}</style>", 1),
                             encoding="utf-8")
             css = out / f"{edition.id}.{fmt}.css"
             css.write_text((STYLES / "book.css").read_text(encoding="utf-8")

@@ -146,6 +146,8 @@ def convert_catalog(hans: Catalog, hant: Catalog, converter: Converter) -> tuple
             kept += 1
             continue
         human = bool(current) and (record is None or digest(current) != record.group(2))
+        if human and current == out and not ambiguities(hans_text):
+            human = False  # the hand-written text is what OpenCC gives: nothing to review
         comments = [c for c in message.user_comments if not c.startswith(_OURS)]
         comments.append(f"opencc: {h} {digest(out)}")
         amb = ambiguities(hans_text)

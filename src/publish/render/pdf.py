@@ -24,6 +24,10 @@ from .fetcher import BookFetcher, Refused
 STYLES = Path(__file__).resolve().parent.parent.parent.parent / "styles"
 CMYK_PROFILE = "icc/FOGRA39L-publish.icc"
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+DOCUMENT_CSS = "@counter-style publish-zh { system: extends japanese-informal; }\n"
+"""At-rules WeasyPrint reads only from the document's own styles (not from user stylesheets).
+Chinese ordinals 一…九十九: simp-chinese-informal falls back to decimal; japanese-informal has the
+same digits for 1–99."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
     stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
-                                  f"\n<style>{fmt.colour_css()}</style>", 1)
+                                  f"\n<style>{DOCUMENT_CSS}{fmt.colour_css()}</style>", 1)
     identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
     with _captured() as log, _time_bound(timeout, shown):
         try:
