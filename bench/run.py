@@ -41,12 +41,12 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
     when = source_date(BOOK, ROOT / "locales")
     jobs = []
     for edition in sources.book.editions:
+        p = prepare(sources, edition, layout=Layout(ROOT / "locales"), cache=out / "cache", when=when,
+                    draft=False, fmt="pdf")
         for fmt in ("print", "pdf"):
-            p = prepare(sources, edition, layout=Layout(ROOT / "locales"), cache=out / "cache", when=when,
-                        draft=False, fmt=fmt)
             html = out / f"{edition.id}.{fmt}.html"
-            html.write_text(p.html.replace("<head>", f"<head><style>{DOCUMENT_CSS}{FORMATS[fmt].colour_css()}</style>", 1),
-                            encoding="utf-8")
+            style = f"<style>{DOCUMENT_CSS}{FORMATS[fmt].colour_css()}</style>"
+            html.write_text(p.html.replace("<head>", f"<head>{style}", 1), encoding="utf-8")
             css = out / f"{edition.id}.{fmt}.css"
             css.write_text((STYLES / "book.css").read_text(encoding="utf-8")
                            + FORMATS[fmt].page_css(sources.book.trim) + p.css, encoding="utf-8")

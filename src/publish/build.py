@@ -14,6 +14,7 @@ import re
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,32 +116,21 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
     jobs_list: list[Job] = []
     coverage: dict[str, float] = {}
     for edition in chosen:
-        prepared = {fmt: prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft, fmt=fmt)
-                    for fmt in formats}
-        for fmt, p in prepared.items():
-            coverage[edition.id] = p.coverage.percent
+        # one localised HTML per edition: the PDF formats differ only in their page and colour CSS
+        p = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft, fmt="pdf")
+        coverage[edition.id] = p.coverage.percent
+        for fmt in formats:
             target = out / sources.book.id / edition.id / f"{sources.book.id}-{edition.id}.{_suffix(fmt)}"
             jobs_list.append(Job(edition.id, fmt, p.html, p.css, target))
         progress(f"{edition.id}: HTML ready, translation coverage {coverage[edition.id]:.2f}%")
-    roots = [sources.root.resolve()]
-    args = (sources.book.trim, sources.root.resolve(), roots, when)
+    args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], when)
     artifacts: list[Artifact] = []
     errors: list[Problem] = []
-    if jobs > 1 and len(jobs_list) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [(job, pool.submit(_render, job, *args)) for job in jobs_list]
-            for job, future in futures:
-                try:
-                    pages = future.result()
-                except RenderError as exc:
-                    errors += exc.problems
-                    continue
-                artifacts.append(Artifact(job.edition, job.fmt, job.target, pages, coverage[job.edition]))
-                progress(f"wrote {job.target} ({pages} pages)")
-    else:
-        for job in jobs_list:
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
+        pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
+        for job, future in pending:
             try:
-                pages = _render(job, *args)
+                pages = future.result() if future else _render(job, *args)
             except RenderError as exc:
                 errors += exc.problems
                 continue

@@ -165,6 +165,8 @@ def commit(data: bytes, target: Path, previous: Snapshot | None, *, keep: Catalo
 
 
 def file_mode(path: Path) -> int | None:
+    """The file's permission bits, or None when it does not exist yet (a new catalogue gets the
+    default mode from :func:`atomic.replace`)."""
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:
