@@ -135,3 +135,17 @@ def test_pdf_x4_and_pdf_ua1_identification(built: dict[tuple[str, str], Path]) -
         assert "/StructTreeRoot" in pdf.Root
         assert str(pdf.docinfo.Title) == "医者人生"
         assert "/BleedBox" not in pdf.pages[0].obj or pdf.pages[0].obj.BleedBox == pdf.pages[0].obj.MediaBox
+
+
+def test_bilingual_digital_pdf_tags_english_with_its_language(built: dict[tuple[str, str], Path]) -> None:
+    from publish.render.pdflang import struct_languages
+
+    elements = struct_languages(str(built[("bilingual", "pdf")]))
+    paragraphs = [eff for s, _, eff in elements if s == "P"]
+    # every pair has a Chinese and an English paragraph: both languages are tagged in similar numbers
+    zh, en = paragraphs.count("zh-Hans"), paragraphs.count("en")
+    assert zh > 100 and en > 100 and 0.8 < zh / en < 1.25, (zh, en)
+    headings = [eff for s, _, eff in elements if s in ("H1", "H2")]
+    assert "en" in headings and "zh-Hans" in headings
+    # the English edition needs no /Lang below its root except for Chinese names, if any
+    assert {eff for s, _, eff in struct_languages(str(built[("en", "pdf")])) if s == "P"} == {"en"}

@@ -120,3 +120,21 @@ def test_cjk_latin_spacing_marks_only_runs_next_to_han() -> None:
     assert "<em>Blood</em>" in html
     assert inline("In 2015 ITP", "en") == "In 2015 ITP"
     assert "&lt;b&gt;" in str(inline("他<b>说", "zh-Hans"))
+
+
+def test_digital_pdf_tags_the_other_language_where_it_changes(minimal: Path) -> None:
+    from publish.render.pdflang import struct_languages
+
+    html = ('<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>t</title></head><body>'
+            '<div class="pair"><p>李军民是一位医生。</p><p lang="en">Li Junmin is a <em>doctor</em>.</p></div>'
+            '<p>他出生于<span lang="en">Shanghai</span>。</p></body></html>')
+    target = minimal / "out.pdf"
+    render(html, target, minimal)
+    elements = struct_languages(str(target))
+    own = [(s, lang) for s, lang, _ in elements if lang]
+    # exactly the English paragraph and the English span carry /Lang; nothing inside them repeats it
+    assert own == [("P", "en"), ("Span", "en")]
+    paragraphs = [eff for s, _, eff in elements if s == "P"]
+    assert paragraphs == ["zh-Hans", "en", "zh-Hans"]
+    # the emphasis inside the English paragraph inherits English
+    assert [eff for s, _, eff in elements if s == "Span"].count("en") >= 2

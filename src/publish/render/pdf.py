@@ -20,6 +20,7 @@ from .. import atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from .fetcher import BookFetcher, Refused
+from .pdflang import language_tags
 
 STYLES = Path(__file__).resolve().parent.parent.parent.parent / "styles"
 CMYK_PROFILE = "icc/FOGRA39L-publish.icc"
@@ -169,7 +170,7 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
                       CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher,
                           base_url=str(STYLES) + "/")]
             document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(stylesheets=sheets)
-            with atomic.temporary_beside(target, ".pdf") as tmp:
+            with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 _stable_document_id(tmp, identifier)
                 if log.messages:
