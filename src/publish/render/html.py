@@ -7,6 +7,7 @@ as safe markup, so the callables we install escape the translated string first: 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,8 @@ def environment(translations: NullTranslations) -> jinja2.Environment:
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["inline"] = inline
+    # "Ye Wen Ren Yi（ShanghaiDoctor.cn）" and "Ye Wen Ren Yi (ShanghaiDoctor.cn)" are the same name
+    env.filters["loose"] = lambda s: "".join(unicodedata.normalize("NFKC", str(s)).split())
     return env
 
 
