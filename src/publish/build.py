@@ -18,14 +18,17 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
 from .errors import Location, Problem, RenderError, Severity
 from .model import Edition
+from .render.fonts import FontSet
 from .sources import Sources, load_book
 
 PDF_FORMATS = ("print", "pdf")
+ALL_FORMATS = ("print", "pdf", "epub")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class Job:
     fmt: str
     html: str
     css: str
-    target: Path
+    target: Path | None   # None: lay the print edition out for the EPUB's page-list, write nothing
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class Prepared:
     html: str
     css: str
     coverage: Coverage
+    view: dict[str, Any]
+    fonts: FontSet
 
 
 def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, when: datetime,
@@ -96,17 +101,18 @@ def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, 
                          fonts=fonts.names())
     roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
     glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
-    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage)
+    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts)
 
 
 def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # type: ignore[no-untyped-def] # noqa: ANN001
     from .render.pdf import FORMATS, render_pdf
 
-    return render_pdf(job.html, job.target, FORMATS[job.fmt], trim=trim, extra_css=job.css, roots=roots,
+    fmt = FORMATS["print" if job.fmt == "layout" else job.fmt]
+    return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots,
                       base=base, modified=when)
 
 
-def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = PDF_FORMATS, jobs: int = 1,
+def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = ALL_FORMATS, jobs: int = 1,
           draft: bool = False, out: Path = Path("build"), locales: Path = Path("locales"),
           cache: Path = Path(".publish-cache"), progress: Callable[[str], None] = lambda s: None) -> list[Artifact]:
     sources = load_book(root)
@@ -115,36 +121,70 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
     when = source_date(root, locales)
     jobs_list: list[Job] = []
     coverage: dict[str, float] = {}
+    prepared: dict[str, Prepared] = {}
+    for fmt in formats:
+        _suffix(fmt)
     for edition in chosen:
-        # one localised HTML per edition: the PDF formats differ only in their page and colour CSS
-        p = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft, fmt="pdf")
+        # one localised HTML per edition: the formats differ only in their page and colour CSS
+        p = prepared[edition.id] = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft,
+                                           fmt="pdf")
         coverage[edition.id] = p.coverage.percent
         for fmt in formats:
-            target = out / sources.book.id / edition.id / f"{sources.book.id}-{edition.id}.{_suffix(fmt)}"
-            jobs_list.append(Job(edition.id, fmt, p.html, p.css, target))
+            if fmt != "epub":
+                jobs_list.append(Job(edition.id, fmt, p.html, p.css, _target(out, sources, edition, fmt)))
+        if "epub" in formats and "print" not in formats:
+            jobs_list.append(Job(edition.id, "layout", p.html, p.css, None))
         progress(f"{edition.id}: HTML ready, translation coverage {coverage[edition.id]:.2f}%")
     args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], when)
     artifacts: list[Artifact] = []
     errors: list[Problem] = []
+    layouts: dict[str, tuple] = {}
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
             try:
-                pages = future.result() if future else _render(job, *args)
+                result = future.result() if future else _render(job, *args)
             except RenderError as exc:
                 errors += exc.problems
                 continue
-            artifacts.append(Artifact(job.edition, job.fmt, job.target, pages, coverage[job.edition]))
-            progress(f"wrote {job.target} ({pages} pages)")
+            if job.fmt in ("print", "layout"):
+                layouts[job.edition] = result.starts
+            if job.target is not None:
+                artifacts.append(Artifact(job.edition, job.fmt, job.target, result.pages, coverage[job.edition]))
+                progress(f"wrote {job.target} ({result.pages} pages)")
     if errors:
         raise RenderError(errors)
+    if "epub" in formats:
+        for edition in chosen:
+            target = _target(out, sources, edition, "epub")
+            _epub(sources, prepared[edition.id], layouts[edition.id], target, cache=cache, when=when, draft=draft)
+            artifacts.append(Artifact(edition.id, "epub", target, 0, coverage[edition.id]))
+            progress(f"wrote {target}")
     return artifacts
+
+
+def _target(out: Path, sources: Sources, edition: Edition, fmt: str) -> Path:
+    return out / sources.book.id / edition.id / f"{sources.book.id}-{edition.id}.{_suffix(fmt)}"
+
+
+def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, when: datetime,
+          draft: bool) -> None:
+    from dataclasses import replace
+
+    from .render.epub import write_epub
+    from .render.epubparts import make_parts
+
+    parts, meta, _ = make_parts(sources, p.edition, html=p.html, view=p.view, fonts=p.fonts, starts=starts,
+                                cache=cache, draft=draft)
+    write_epub(parts, replace(meta, modified=when), target)
 
 
 def _suffix(fmt: str) -> str:
     from .render.pdf import FORMATS
 
+    if fmt == "epub":
+        return "epub"
     if fmt not in FORMATS:
         raise RenderError([Problem(Location("publish build"), Severity.ERROR,
-                                   f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")])
+                                   f"unknown format '{fmt}' (known: {', '.join(ALL_FORMATS)})")])
     return FORMATS[fmt].suffix

@@ -72,8 +72,8 @@ def check(book: str | None, strict: bool) -> None:
 @main.command()
 @click.argument("book", required=False)
 @click.option("--edition", "-e", "editions", multiple=True, help="Edition id (repeatable); default: all of book.yaml.")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["print", "pdf"]),
-              help="Output format (repeatable); default: print and pdf.")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["print", "pdf", "epub"]),
+              help="Output format (repeatable); default: print, pdf and epub.")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Render this many files in parallel.")
 @click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending with a visible notice.")
@@ -84,11 +84,11 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
     """Render a book's editions to print-ready PDF/X-4 and tagged PDF/UA-1 files."""
     import time
 
-    from .build import PDF_FORMATS
+    from .build import ALL_FORMATS
     from .build import build as run
 
     started = time.monotonic()
-    artifacts = run(default_book(book), editions=editions, formats=formats or PDF_FORMATS, jobs=jobs,
+    artifacts = run(default_book(book), editions=editions, formats=formats or ALL_FORMATS, jobs=jobs,
                     draft=draft, out=out, locales=locales_dir, progress=lambda s: click.echo(s, err=True))
     click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
 

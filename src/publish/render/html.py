@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from babel.dates import format_date
@@ -63,6 +64,7 @@ class HtmlEdition:
     edition: Edition
     html: str
     localizers: tuple[Localizer, ...]
+    view: dict[str, Any]
 
 
 def render_html(sources: Sources, edition: Edition, localizers: list[Localizer], cache: Path, *,
@@ -83,6 +85,6 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
         edition_name=edition.id, stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
         version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
     )
-    return HtmlEdition(edition, html, tuple(localizers))
+    return HtmlEdition(edition, html, tuple(localizers), view)
 
 

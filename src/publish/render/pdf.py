@@ -20,6 +20,7 @@ from .. import atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from .fetcher import BookFetcher, Refused
+from .pagemap import PageStart, page_starts
 from .pdflang import language_tags
 
 STYLES = Path(__file__).resolve().parent.parent.parent.parent / "styles"
@@ -152,13 +153,19 @@ def _time_bound(seconds: int, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
-               base: Path, modified: datetime, timeout: int = 600) -> int:
-    """Render ``html`` to ``target`` atomically; return the number of pages."""
+@dataclass(frozen=True)
+class Rendered:
+    pages: int
+    starts: tuple[PageStart | None, ...]   # where each page's text begins (for the EPUB page-list)
+
+
+def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
+               base: Path, modified: datetime, timeout: int = 600) -> Rendered:
+    """Render ``html`` to ``target`` atomically (``None``: lay out only) and say where each page begins."""
     from weasyprint import CSS, HTML
 
     fetcher = BookFetcher([*roots, STYLES, *FONT_DIRS])
-    shown = str(target)
+    shown = str(target or "layout")
     stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
@@ -169,18 +176,27 @@ def render_pdf(html: str, target: Path, fmt: PdfFormat, *, trim: Trim, extra_css
             sheets = [CSS(filename=str(STYLES / "book.css"), url_fetcher=fetcher),
                       CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher,
                           base_url=str(STYLES) + "/")]
-            document = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher).render(stylesheets=sheets)
+            source = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
+            document = source.render(stylesheets=sheets)
+            starts = tuple(page_starts(source.etree_element, document.pages))
+            _raise_logged(log.messages, shown)
+            if target is None:
+                return Rendered(len(document.pages), starts)
             with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 _stable_document_id(tmp, identifier)
-                if log.messages:
-                    raise RenderError([Problem(Location(shown), Severity.ERROR, f"WeasyPrint: {m}", "render.weasyprint")
-                                       for m in log.messages])
+                _raise_logged(log.messages, shown)
                 atomic.replace(tmp, target)
         except Refused as exc:
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
-    return len(document.pages)
+    return Rendered(len(document.pages), starts)
+
+
+def _raise_logged(messages: list[str], shown: str) -> None:
+    if messages:
+        raise RenderError([Problem(Location(shown), Severity.ERROR, f"WeasyPrint: {m}", "render.weasyprint")
+                           for m in messages])
 
 
 def _stable_document_id(path: Path, identifier: bytes) -> None:

@@ -1,0 +1,185 @@
+"""The EPUB 3 edition: ebooklib assembles the package from the edition's own HTML; we make it exact.
+
+Content documents come from :mod:`.xhtml` (the same HTML as the PDFs, with the print edition's page
+breaks marked); the navigation document (contents, landmarks, page-list) and the cover page are
+Jinja2 templates, so their labels are translated like every other interface label. Fonts are subset
+per edition (:mod:`.subset`). ebooklib writes "now" as ``dcterms:modified`` and stamps zip entries with
+the current time, so the package is rewritten: ``mimetype`` first and stored, entries in a fixed
+order with the build date, the OPF's ``dcterms:modified`` from SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .. import atomic
+from ..errors import RenderError
+from .subset import Subset
+from .xhtml import LANDMARKS, XML_LANG, Chapter, document
+
+CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+RELATORS = {"edt", "trl", "aut", "ill", "pbl", "ctb"}
+
+
+@dataclass(frozen=True)
+class Creator:
+    name: str
+    role: str          # MARC relator
+    file_as: str
+
+
+@dataclass(frozen=True)
+class EpubMeta:
+    isbn: str
+    title: str
+    languages: tuple[str, ...]                     # BCP 47, the edition's language first
+    creators: tuple[Creator, ...]
+    publisher: str
+    rights: str
+    modified: datetime
+    summary: str                                   # the localised accessibility summary
+    alt_titles: tuple[tuple[str, str], ...] = ()   # (BCP 47, title)
+
+
+@dataclass
+class EpubParts:
+    chapters: list[Chapter]
+    nav: bytes                  # rendered nav.xhtml
+    cover_page: bytes           # rendered cover.xhtml
+    cover_jpeg: bytes
+    css: str
+    fonts: list[Subset] = field(default_factory=list)
+    body_class: str = ""
+
+
+def features(parts: EpubParts) -> list[str]:
+    """schema.org accessibility features, derived from what the package really contains."""
+    found = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if any(ch.pages for ch in parts.chapters):
+        found.append("printPageNumbers")
+    images = re.findall(rb"<img\b[^>]*>", parts.cover_page + b"".join(_docs(parts, "en").values()))
+    if images and all(re.search(rb'\balt="[^"]+"', img) for img in images):
+        found.append("alternativeText")
+    return sorted(found)
+
+
+def _docs(parts: EpubParts, lang: str) -> dict[str, bytes]:
+    return {ch.file: document(ch, lang=lang, body_class=parts.body_class, stylesheet="css/book.css",
+                              title=ch.title) for ch in parts.chapters}
+
+
+def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
+    """Write the EPUB atomically; return the accessibility features it declares."""
+    from ebooklib import epub
+
+    lang = meta.languages[0]
+    book = epub.EpubBook()
+    book.FOLDER_NAME = "EPUB"
+    book.set_identifier(f"urn:isbn:{meta.isbn.replace('-', '')}")
+    book.title = meta.title
+    book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    book.set_language(lang)
+    for tag in meta.languages[1:]:
+        book.add_metadata("DC", "language", tag)
+    _metadata(book, meta, features(parts))
+    book.set_direction("ltr")
+
+    css = epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
+                        content=(_font_faces(parts.fonts) + parts.css).encode("utf-8"))
+    book.add_item(css)
+    for font in parts.fonts:
+        book.add_item(epub.EpubItem(uid=f"font-{Path(font.filename).stem}", file_name=f"fonts/{font.filename}",
+                                    media_type=font.media_type, content=font.data))
+    cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.jpg", media_type="image/jpeg",
+                              content=parts.cover_jpeg)
+    cover_img.properties = ["cover-image"]
+    book.add_item(cover_img)
+    cover = epub.EpubItem(uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
+                          content=parts.cover_page)
+    book.add_item(cover)
+    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml", content=parts.nav)
+    nav.properties = ["nav"]
+    book.add_item(nav)
+    spine = ["cover"]
+    for ch, (file, data) in zip(parts.chapters, _docs(parts, lang).items(), strict=True):
+        uid = "x-" + file.removesuffix(".xhtml")
+        if ch.kind == "profile" and "nav" not in spine:
+            spine.append("nav")          # the contents, where the printed book has its contents page
+        book.add_item(epub.EpubItem(uid=uid, file_name=file, media_type="application/xhtml+xml", content=data))
+        spine.append(uid)
+    book.spine = spine
+
+    raw = io.BytesIO()
+    epub.write_epub(raw, book, {"epub3_pages": False, "epub3_landmark": False, "spine_direction": False,
+                                "play_order": {"enabled": False}})
+    data = _reproducible(raw.getvalue(), meta.modified)
+    atomic.write_bytes(target, data)
+    return features(parts)
+
+
+def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
+    for tag, title in meta.alt_titles:
+        book.add_metadata(None, "meta", title, {"refines": "#title", "property": "alternate-script", XML_LANG: tag})
+    for i, c in enumerate(meta.creators, 1):
+        if c.role not in RELATORS:
+            raise RenderError(f"contributor {c.name}: unknown MARC relator {c.role!r}")
+        kind = "creator" if c.role == "aut" else "contributor"
+        book.add_metadata("DC", kind, c.name, {"id": f"c{i}"})
+        book.add_metadata(None, "meta", c.role, {"refines": f"#c{i}", "property": "role", "scheme": "marc:relators"})
+        book.add_metadata(None, "meta", c.file_as, {"refines": f"#c{i}", "property": "file-as"})
+    book.add_metadata("DC", "publisher", meta.publisher)
+    book.add_metadata("DC", "rights", meta.rights)
+    book.add_metadata("DC", "date", meta.modified.strftime("%Y-%m-%d"))
+    for mode in ("textual",):
+        book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
+    for feature in found:
+        book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
+    book.add_metadata(None, "meta", meta.summary, {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", CONFORMS, {"property": "dcterms:conformsTo"})
+
+
+def _font_faces(fonts: list[Subset]) -> str:
+    return "".join(f'@font-face {{ font-family: "{f.family}"; src: url("../fonts/{f.filename}"); }}\n'
+                   for f in fonts)
+
+
+FIRST = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
+
+
+def _reproducible(data: bytes, modified: datetime) -> bytes:
+    """Same inputs, same bytes: fixed order and timestamps, our ``dcterms:modified``, mimetype stored first."""
+    stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = (max(modified.year, 1980), modified.month, modified.day, modified.hour, modified.minute,
+            modified.second)
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+    opf = entries["EPUB/content.opf"].decode("utf-8")
+    opf, n = re.subn(r'(<meta property="dcterms:modified">)[^<]*(</meta>)', rf"\g<1>{stamp}\g<2>", opf)
+    if n != 1:
+        raise RenderError("ebooklib wrote no dcterms:modified to replace")
+    opf = re.sub(r"<spine[^>]*>", '<spine page-progression-direction="ltr">', opf, count=1)
+    entries["EPUB/content.opf"] = opf.encode("utf-8")
+    order = [*FIRST, *sorted(k for k in entries if k not in FIRST)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                z.writestr(info, b"application/epub+zip")
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, entries[name], compresslevel=9)
+    return out.getvalue()
+
+
+__all__ = ["CONFORMS", "LANDMARKS", "Creator", "EpubMeta", "EpubParts", "features", "write_epub"]

@@ -1,0 +1,116 @@
+"""Everything one EPUB edition is made of, from the prepared edition: chapters with the print page
+breaks, navigation, cover, font subsets, stylesheet and metadata."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ..model import Edition
+from ..sources import Sources
+from .cover import CoverText, render_cover
+from .epub import Creator, EpubMeta, EpubParts
+from .fonts import FontSet
+from .html import environment, interface_translations
+from .pagemap import PageStart
+from .pdf import STYLES
+from .subset import Subset, subset_face
+from .view import bcp47
+from .xhtml import LANDMARKS, Chapter, chapters
+
+HEADING_TAGS = ("h1", "h2", "h3")
+
+
+def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str, Any], fonts: FontSet,
+               starts: tuple[PageStart | None, ...], cache: Path, draft: bool) -> tuple[EpubParts, EpubMeta, str]:
+    """Return the parts, the metadata (without the date) and the accessibility summary's language."""
+    locale = edition.locales[0]
+    lang = bcp47(locale)
+    env = environment(interface_translations(cache, locale))
+    _, chs = chapters(html, starts)
+    body_class = f"edition-{edition.id}"
+    title = view["title"].main
+    nav = env.get_template("nav.xhtml.j2").render(
+        lang=lang, body_class=body_class, entries=_entries(chs), landmarks=_landmarks(chs),
+        pages=sorted((n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages),
+    ).encode("utf-8")
+    cover_page = env.get_template("cover.xhtml.j2").render(lang=lang, title=title).encode("utf-8")
+    texts = [CoverText(view["title"].lang, title, _main(view["subtitle"]), _main(view["publisher"]))]
+    if view["title"].alt is not None:
+        texts.append(CoverText(view["title"].alt_lang, view["title"].alt, _alt(view["subtitle"]),
+                               _alt(view["publisher"])))
+    cover = render_cover(texts, region=fonts.region, draft=draft)
+    css = (STYLES / "book.css").read_text(encoding="utf-8") + fonts.css() + (STYLES / "epub.css").read_text(
+        encoding="utf-8")
+    parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang), body_class)
+    summary = env.get_template("epub-summary.txt.j2").render().strip()
+    meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
+                    creators=_creators(sources), publisher=view["publisher"].main, rights=view["rights"].main,
+                    modified=datetime.min, summary=summary,
+                    alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else ())
+    return parts, meta, lang
+
+
+def _main(text: Any) -> str:  # noqa: ANN401
+    return text.main if text else ""
+
+
+def _alt(text: Any) -> str:  # noqa: ANN401
+    return (text.alt or text.main) if text else ""
+
+
+def _text(el: ET.Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _entries(chs: list[Chapter]) -> list[dict[str, Any]]:
+    out = []
+    for ch in chs:
+        children = []
+        if ch.kind == "profile":
+            for sec in ch.element.iter("section"):
+                heading = next((h for h in sec if h.tag == "h2" or (h.tag == "div" and h.find("h2") is not None)),
+                               None)
+                if sec.get("id") and heading is not None:
+                    children.append({"href": f"{ch.file}#{sec.get('id')}", "label": _text(heading)})
+        out.append({"href": ch.file, "label": ch.title, "children": children})
+    return out
+
+
+def _landmarks(chs: list[Chapter]) -> list[dict[str, str]]:
+    out = [{"type": LANDMARKS[ch.id], "href": ch.file} for ch in chs if ch.id in LANDMARKS]
+    first = next((ch for ch in chs if ch.kind == "profile"), None)
+    if first is not None:
+        out.insert(len([o for o in out if o["type"] in ("titlepage", "copyright-page", "toc")]),
+                   {"type": "bodymatter", "href": first.file})
+    return out
+
+
+def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
+    text = "".join(_text(ch.element) + "\n" for ch in chs)
+    headings = "".join(_text(h) + "\n" for ch in chs for h in ch.element.iter()
+                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or ""))
+    zh = lang if lang.startswith("zh") else "zh-Hans"
+    out = []
+    for face, used, languages in ((fonts.latin, text, ("en",)), (fonts.serif, text, (zh, "en")),
+                                  (fonts.sans, headings, (zh, "en"))):
+        path, index = face.file()
+        sub = subset_face(path, index, used, family=face.family, languages=languages)
+        if sub.needed > 1:
+            out.append(sub)
+    return out
+
+
+def _creators(sources: Sources) -> tuple[Creator, ...]:
+    book = sources.book
+    people = {p.id: p for p in book.people}
+    out = []
+    for c in book.contributors:
+        p = people[c.person]
+        given, family = str(p.given or ""), str(p.family)
+        name = f"{family} {given}".strip() if p.order == "family-first" else f"{given} {family}".strip()
+        for role in c.roles:
+            out.append(Creator(name, role, f"{family}, {given}" if given else family))
+    return tuple(out)

@@ -1,0 +1,160 @@
+"""The edition's HTML cut into EPUB content documents, with the print edition's page breaks marked.
+
+The EPUB is made from the very HTML string the PDFs are rendered from, parsed by WeasyPrint's own
+parser (tinyhtml5), so the page starts noted during the print layout (:mod:`.pagemap`) find their
+elements. Each top-level section of ``<body>`` becomes one XHTML file named after its ``id``; the
+printed cover, half-title and contents are left out (the EPUB has its cover image and nav
+document); their page markers move to the next section kept. Internal links are rewritten to
+``file.xhtml#id``; every element with ``lang`` also gets ``xml:lang``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from ..errors import RenderError
+from .pagemap import PageStart, insert_at, locate
+
+OPS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{OPS}}}type"
+DROPPED = ("cover", "half-title", "contents")  # the EPUB has its cover image and its nav document
+ET.register_namespace("epub", OPS)
+
+LANDMARKS = {"title-page": "titlepage", "copyright": "copyright-page",
+             "sources-and-credits": "backmatter", "colophon": "colophon"}
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    file: str
+    title: str
+    element: ET.Element
+    kind: str            # "front", "profile", "back"
+    pages: tuple[int, ...]
+
+
+def parse(html: str) -> ET.Element:
+    import tinyhtml5
+
+    return tinyhtml5.parse(html, namespace_html_elements=False)  # type: ignore[no-any-return]
+
+
+def marker(page: int) -> ET.Element:
+    el = ET.Element("span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": f"page-{page}",
+                             "aria-label": str(page)})
+    return el
+
+
+def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element, list[Chapter]]:
+    """Cut the edition into chapters with the page markers in place; return (html root, chapters)."""
+    root = parse(html)
+    body = root.find("body")
+    if body is None:
+        raise RenderError("the edition's HTML has no <body>")
+    sections = [el for el in body if isinstance(el.tag, str)]
+    kept = [el for el in sections if el.get("id") not in DROPPED]
+    if not kept:
+        raise RenderError("the edition's HTML has no content sections")
+    # resolve every page start before inserting anything (insertion shifts child indexes)
+    pending: list[tuple[int, ET.Element | None, int]] = []
+    waiting: list[int] = []
+    for number, start in enumerate(starts, 1):
+        if start is None:
+            waiting.append(number)
+            continue
+        el = locate(root, start.path)
+        section = _top_section(root, start.path, sections)
+        if el is None or section is None:
+            waiting.append(number)
+            continue
+        if section.get("id") in DROPPED:
+            waiting.append(number)      # placed at the start of the next kept section, below
+            continue
+        for early in waiting:
+            pending.append((early, el, start.offset))
+        waiting = []
+        pending.append((number, el, start.offset))
+    for late in waiting:                 # blank pages at the end
+        pending.append((late, None, 0))
+    pages_of: dict[int, list[int]] = {}
+    for number, el, offset in sorted(pending, key=lambda p: -p[0]):   # last first: offsets stay valid
+        if el is None:
+            kept[-1].append(marker(number))
+            owner = kept[-1]
+        else:
+            insert_at(el, offset, marker(number))
+            owner = _owner(root, el, sections)
+        pages_of.setdefault(id(owner), []).append(number)
+    out = []
+    for el in kept:
+        cid = el.get("id") or f"part-{len(out) + 1}"
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", cid):
+            raise RenderError(f"section id {cid!r} is not an ASCII slug")
+        kind = "profile" if el.tag == "article" else ("back" if "back-matter" in (el.get("class") or "") else "front")
+        heading = next((h for h in el.iter() if h.tag in ("h1", "h2")), None)
+        title = " ".join("".join(heading.itertext()).split()) if heading is not None else cid
+        out.append(Chapter(cid, f"{cid}.xhtml", title, el, kind, tuple(sorted(pages_of.get(id(el), [])))))
+    _rewrite_links(out)
+    for ch in out:
+        for node in ch.element.iter():
+            if isinstance(node.tag, str) and node.get("lang"):
+                node.set(XML_LANG, node.get("lang", ""))
+    return root, out
+
+
+def _top_section(root: ET.Element, path: tuple[int, ...], sections: list[ET.Element]) -> ET.Element | None:
+    if len(path) < 2:
+        return None
+    body = locate(root, path[:1])
+    if body is None or body.tag != "body":
+        return None
+    return locate(root, path[:2])
+
+
+def _owner(root: ET.Element, el: ET.Element, sections: list[ET.Element]) -> ET.Element:
+    for section in sections:
+        if el is section or any(node is el for node in section.iter()):
+            return section
+    raise RenderError("page marker outside the edition's sections")
+
+
+def _rewrite_links(out: list[Chapter]) -> None:
+    where = {}
+    for ch in out:
+        for node in ch.element.iter():
+            if isinstance(node.tag, str) and node.get("id"):
+                where[node.get("id")] = ch.file
+    for ch in out:
+        for a in ch.element.iter("a"):
+            href = a.get("href") or ""
+            if href.startswith("#"):
+                target = where.get(href[1:])
+                if target is None:
+                    raise RenderError(f"internal link {href} in section {ch.id} has no target in the EPUB")
+                a.set("href", f"{target}{href}")
+
+
+def document(ch: Chapter, *, lang: str, body_class: str, stylesheet: str, title: str) -> bytes:
+    """One chapter as a complete XHTML5 content document (UTF-8 bytes)."""
+    html = ET.Element("html", {"xmlns": "http://www.w3.org/1999/xhtml", "lang": lang, XML_LANG: lang})
+    head = ET.SubElement(html, "head")
+    ET.SubElement(head, "meta", {"charset": "utf-8"})
+    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "link", {"rel": "stylesheet", "type": "text/css", "href": stylesheet})
+    body = ET.SubElement(html, "body", {"class": body_class})
+    body.append(ch.element)
+    if ch.kind == "profile":
+        body.set(EPUB_TYPE, "bodymatter")
+    return serialize(html)
+
+
+def serialize(root: ET.Element) -> bytes:
+    text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    # an empty <span/> or <a/> is valid XML, but HTML parsers in reading systems read it as an open tag
+    text = re.sub(r"<(span|a|p|div|li|dd|dt|h[1-6])(\s[^<>]*?)?\s*/>", r"<\1\2></\1>", text)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + text + "\n").encode("utf-8")
