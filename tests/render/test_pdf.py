@@ -20,9 +20,9 @@ WHEN = datetime(2025, 6, 3, tzinfo=UTC)
 TRIM = Trim(width="148mm", height="210mm")
 
 
-def render(html: str, target: Path, book: Path, fmt: str = "pdf") -> int:
+def render(html: str, target: Path, book: Path, fmt: str = "pdf") -> int:  # pages
     return render_pdf(html, target, FORMATS[fmt], trim=TRIM, extra_css=FontSet("SC").css(), roots=[book],
-                      base=book, modified=WHEN)
+                      base=book, modified=WHEN).pages
 
 
 def page(body: str) -> str:
