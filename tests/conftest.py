@@ -20,3 +20,19 @@ def minimal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOTS / "minimal", dest)
     monkeypatch.chdir(tmp_path)
     return dest
+
+
+SAMPLE_EPOCH = "1748908800"  # 2025-06-03T00:00:00Z
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Every edition and format of the sample book, built once per test session (SOURCE_DATE_EPOCH fixed)."""
+    from publish.build import build
+
+    out = tmp_path_factory.mktemp("build")
+    cache = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        artifacts = build(SAMPLE, out=out, locales=REPO / "locales", cache=cache, jobs=2)
+    return {(a.edition, a.fmt): a.path for a in artifacts}

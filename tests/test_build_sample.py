@@ -14,18 +14,9 @@ from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
 from conftest import REPO, SAMPLE
-from publish.build import build
 
 pytestmark = pytest.mark.slow
 EDITIONS = ("en", "zh-Hans", "zh-Hant", "bilingual")
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    out = tmp_path_factory.mktemp("build")
-    cache = tmp_path_factory.mktemp("cache")
-    artifacts = build(SAMPLE, out=out, locales=REPO / "locales", cache=cache, jobs=2)
-    return {(a.edition, a.fmt): a.path for a in artifacts}
 
 
 def text_of(pdf: Path, column: str = "both") -> str:

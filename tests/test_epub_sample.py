@@ -1,0 +1,240 @@
+"""End to end: the four EPUB editions of the sample book, checked with W3C EPUBCheck, read back as
+XML, and compared with the print PDF they take their page-list from. Sentences come from the sources
+and catalogues, not from this file."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from conftest import REPO, SAMPLE, SAMPLE_EPOCH
+from publish.release.validators import epubcheck
+from test_build_sample import profile, squash, translations
+
+pytestmark = pytest.mark.slow
+EDITIONS = ("en", "zh-Hans", "zh-Hant", "bilingual")
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XHTML = "{http://www.w3.org/1999/xhtml}"
+OPS = "{http://www.idpf.org/2007/ops}"
+PROFILES = ("li-junmin", "li-ziming", "liu-ruijun", "wang-zhongmin", "li-jinsong")
+
+
+def epub(built: dict[tuple[str, str], Path], edition: str) -> zipfile.ZipFile:
+    return zipfile.ZipFile(built[(edition, "epub")])
+
+
+def opf(z: zipfile.ZipFile) -> ET.Element:
+    return ET.fromstring(z.read("EPUB/content.opf"))
+
+
+def metas(root: ET.Element, prop: str) -> list[str]:
+    return [m.text or "" for m in root.iterfind("opf:metadata/opf:meta", OPF) if m.get("property") == prop]
+
+
+@pytest.fixture(scope="module")
+def reports(built: dict[tuple[str, str], Path]):  # type: ignore[no-untyped-def] # noqa: ANN201
+    return epubcheck([built[(e, "epub")] for e in EDITIONS])
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_epubcheck_reports_nothing(built: dict[tuple[str, str], Path], reports, edition: str) -> None:  # noqa: ANN001
+    report = reports[built[(edition, "epub")]]
+    assert report.tool.startswith("EPUBCheck 5"), report.tool
+    assert report.clean, report.messages
+
+
+def test_epubcheck_sees_a_broken_package(tmp_path: Path, built: dict[tuple[str, str], Path]) -> None:
+    broken = tmp_path / "broken.epub"
+    with epub(built, "en") as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "EPUB/content.opf":
+                data = data.replace(b"<dc:language>en</dc:language>", b"<dc:language>en_GB</dc:language>")
+            dst.writestr(info, data)
+    report = epubcheck([broken])[broken]
+    assert not report.clean and report.counts["error"] >= 1
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_metadata(built: dict[tuple[str, str], Path], edition: str) -> None:
+    from ruamel.yaml import YAML
+
+    book = YAML(typ="safe").load((SAMPLE / "book.yaml").read_text(encoding="utf-8"))
+    spec = next(e for e in book["editions"] if e["id"] == edition)
+    root = opf(epub(built, edition))
+    uid = root.get("unique-identifier")
+    ident = root.find(f"opf:metadata/dc:identifier[@id='{uid}']", OPF)
+    assert ident is not None and ident.text == "urn:isbn:" + spec["isbn"]["epub"].replace("-", "")
+    languages = [x.text for x in root.iterfind("opf:metadata/dc:language", OPF)]
+    assert languages == [loc.replace("_", "-") for loc in spec["locales"]]
+    assert metas(root, "dcterms:modified") == ["2025-06-03T00:00:00Z"], SAMPLE_EPOCH
+    roles = [m.text for m in root.iterfind("opf:metadata/opf:meta", OPF) if m.get("property") == "role"]
+    assert roles == ["edt", "trl"]
+    assert all(m.get("scheme") == "marc:relators" for m in root.iterfind("opf:metadata/opf:meta", OPF)
+               if m.get("property") == "role")
+    assert root.find("opf:metadata/dc:rights", OPF) is not None
+    assert root.find("opf:spine", OPF).get("page-progression-direction") == "ltr"
+    if edition == "bilingual":
+        assert metas(root, "alternate-script") == [book["title"]]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_accessibility_properties_match_the_content(built: dict[tuple[str, str], Path], edition: str) -> None:
+    z = epub(built, edition)
+    root = opf(z)
+    features = set(metas(root, "schema:accessibilityFeature"))
+    nav = ET.fromstring(z.read("EPUB/nav.xhtml"))
+    kinds = {n.get(f"{OPS}type") for n in nav.iter(f"{XHTML}nav")}
+    assert {"toc", "landmarks", "page-list"} <= kinds
+    assert ("printPageNumbers" in features) == ("page-list" in kinds)
+    images = [img for name in z.namelist() if name.endswith(".xhtml")
+              for img in ET.fromstring(z.read(name)).iter(f"{XHTML}img")]
+    assert ("alternativeText" in features) == all(img.get("alt") for img in images)
+    assert {"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"} <= features
+    assert metas(root, "schema:accessMode") == ["textual"]
+    assert metas(root, "schema:accessibilityHazard") == ["none"]
+    assert metas(root, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    summary = metas(root, "schema:accessibilitySummary")[0]
+    assert ("WCAG" in summary) and (re.search(r"[\u4e00-\u9fff]", summary) is not None) == (edition != "en")
+    landmarks = {a.get(f"{OPS}type") for a in nav.iter(f"{XHTML}a") if a.get(f"{OPS}type")}
+    assert {"cover", "toc", "bodymatter", "copyright-page", "backmatter"} <= landmarks
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_documents_are_xml_with_languages_and_ordered_headings(built: dict[tuple[str, str], Path],
+                                                               edition: str) -> None:
+    z = epub(built, edition)
+    main = edition if edition != "bilingual" else "zh-Hans"
+    for name in z.namelist():
+        if not name.endswith(".xhtml"):
+            continue
+        root = ET.fromstring(z.read(name))
+        assert root.get("lang") == main and root.get("{http://www.w3.org/XML/1998/namespace}lang") == main
+        for el in root.iter():
+            if el.get("lang"):
+                assert el.get("{http://www.w3.org/XML/1998/namespace}lang") == el.get("lang"), name
+        levels = [int(el.tag[-1]) for el in root.iter() if re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", el.tag)]
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, (name, levels)
+        if levels:
+            assert levels[0] == 1, (name, levels)
+    if edition == "bilingual":
+        doc = ET.fromstring(z.read("EPUB/li-junmin.xhtml"))
+        langs = {el.get("lang") for el in doc.iter() if el.get("lang")}
+        assert {"zh-Hans", "en"} <= langs
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", "50", "-W", "420", "-H", "490",
+                           str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [squash(page) for page in text.split("\f")]
+
+
+def markers_before(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """The book's reading order as (last page marker seen, squashed text of each text node)."""
+    spine = [i.get("idref") for i in opf(z).iterfind("opf:spine/opf:itemref", OPF)]
+    items = {i.get("id"): i.get("href") for i in opf(z).iterfind("opf:manifest/opf:item", OPF)}
+    out: list[tuple[str, str]] = []
+    current = "0"
+    for idref in spine:
+        root = ET.fromstring(z.read("EPUB/" + items[idref]))
+        for el in root.iter():
+            if el.get(f"{OPS}type") == "pagebreak":
+                current = el.get("aria-label") or ""
+            for text in (el.text, el.tail):
+                if text and text.strip():
+                    out.append((current, squash(text)))
+    return out
+
+
+@pytest.mark.parametrize(("edition", "locale"), [("en", None), ("zh-Hans", "zh_Hans"), ("zh-Hant", "zh_Hant")])
+def test_page_list_follows_the_print_pdf(built: dict[tuple[str, str], Path], edition: str, locale: str | None) -> None:
+    """The marker before a sentence names the page on which pdftotext finds that sentence."""
+    pages = pdf_pages(built[(edition, "print")])
+    flow = markers_before(epub(built, edition))
+    checked = 0
+    for pid in PROFILES:
+        zh = translations(locale, pid) if locale else {}
+        for section in profile(pid)["sections"]:
+            for para in section["paragraphs"]:
+                text = zh.get(para, para) if locale else para
+                for sentence in re.split(r"(?<=[.!?。！？])\s*", text):
+                    s = squash(re.sub(r"[*_]", "", sentence))
+                    if len(s) < 12:
+                        continue
+                    found = [n for n, page in enumerate(pages, 1) if s in page]
+                    nodes = [label for label, node in flow if s[:8] in node]
+                    if len(found) != 1 or len(nodes) != 1:
+                        continue    # a sentence split across pages or nodes, or said twice
+                    assert nodes[0] == str(found[0]), (pid, sentence)
+                    checked += 1
+    assert checked >= 60, checked
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_list_is_complete(built: dict[tuple[str, str], Path], edition: str) -> None:
+    import pikepdf
+
+    with pikepdf.open(built[(edition, "print")]) as pdf:
+        count = len(pdf.pages)
+    nav = ET.fromstring(epub(built, edition).read("EPUB/nav.xhtml"))
+    page_list = next(n for n in nav.iter(f"{XHTML}nav") if n.get(f"{OPS}type") == "page-list")
+    labels = [a.text for a in page_list.iter(f"{XHTML}a")]
+    assert labels == [str(n) for n in range(1, count + 1)]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: str) -> None:
+    import io
+
+    z = epub(built, edition)
+    text = "".join(" ".join(ET.fromstring(z.read(n)).itertext()) for n in z.namelist()
+                   if n.endswith(".xhtml") and n != "EPUB/nav.xhtml")
+    used = {ch for ch in text if not ch.isspace()}
+    fonts = [n for n in z.namelist() if n.startswith("EPUB/fonts/")]
+    assert any("serif-cjk" in f for f in fonts) and any("garamond" in f for f in fonts)
+    region = "tc" if edition == "zh-Hant" else "sc"
+    assert all(region in f for f in fonts if "cjk" in f), fonts
+    serif = next(f for f in fonts if "serif-cjk" in f)
+    font = TTFont(io.BytesIO(z.read(serif)))
+    cmap = font.getBestCmap()
+    assert not [ch for ch in used if ord(ch) not in cmap]          # every character has its glyph
+    needed = {cmap[ord(ch)] for ch in used} | {".notdef"}
+    assert len(font.getGlyphOrder()) <= 1.1 * len(needed), (len(font.getGlyphOrder()), len(needed))
+
+
+def test_sizes(built: dict[tuple[str, str], Path]) -> None:
+    sizes = {e: built[(e, "epub")].stat().st_size for e in EDITIONS}
+    assert sizes["en"] <= 500_000, sizes
+    assert all(sizes[e] <= 1_500_000 for e in ("zh-Hans", "zh-Hant", "bilingual")), sizes
+
+
+def test_cover_is_a_retail_size_image(built: dict[tuple[str, str], Path]) -> None:
+    import io
+
+    from PIL import Image
+
+    z = epub(built, "zh-Hant")
+    item = next(i for i in opf(z).iterfind("opf:manifest/opf:item", OPF) if i.get("properties") == "cover-image")
+    image = Image.open(io.BytesIO(z.read("EPUB/" + item.get("href"))))
+    assert image.format == "JPEG" and image.size[0] >= 1600 and image.size[1] >= 2560
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, built: dict[tuple[str, str], Path],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.build import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    again = build(SAMPLE, editions=("en",), formats=("epub",), out=tmp_path / "out",
+                  locales=REPO / "locales", cache=tmp_path / "cache")
+    assert again[0].path.read_bytes() == built[("en", "epub")].read_bytes()
+    with zipfile.ZipFile(again[0].path) as z:
+        first = z.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in z.infolist()} == {(2025, 6, 3, 0, 0, 0)}
