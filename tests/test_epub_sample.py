@@ -81,7 +81,7 @@ def test_metadata(built: dict[tuple[str, str], Path], edition: str) -> None:
     assert root.find("opf:metadata/dc:rights", OPF) is not None
     assert root.find("opf:spine", OPF).get("page-progression-direction") == "ltr"
     if edition == "bilingual":
-        assert metas(root, "alternate-script") == [book["title"]]
+        assert metas(root, "alternate-script") == [book["title"], book["subtitle"]]
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -49,13 +49,13 @@ class Artifact:
     coverage: float
 
 
-def source_date(root: Path, locales: Path) -> datetime:
-    """SOURCE_DATE_EPOCH, else the newest commit touching the book or its catalogues, else now."""
+def source_date(root: Path, *inputs: Path) -> datetime:
+    """SOURCE_DATE_EPOCH, else the newest commit touching the book or the other inputs, else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(root), str(locales)],
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(root), *map(str, inputs)],
                              capture_output=True, text=True, timeout=10).stdout.strip()
         if out.isdigit():
             return datetime.fromtimestamp(int(out), UTC)
@@ -71,6 +71,22 @@ def select(sources: Sources, names: tuple[str, ...]) -> list[Edition]:
         raise RenderError(f"unknown edition(s) {', '.join(unknown)}; the book has {', '.join(known)}",
                           Location(str(sources.root / "book.yaml")))
     return [known[n] for n in names] if names else list(known.values())
+
+
+def without(sources: Sources, exclude: tuple[str, ...]) -> Sources:
+    """The book less the profiles the editor leaves out of this build or release."""
+    from dataclasses import replace
+
+    unknown = sorted(set(exclude) - {p.id for p in sources.profiles})
+    if unknown:
+        raise RenderError(f"cannot exclude {', '.join(unknown)}: not a profile of this book",
+                          Location(str(sources.root / "book.yaml"), field="profiles"))
+    if not exclude:
+        return sources
+    kept = tuple(p for p in sources.profiles if p.id not in exclude)
+    if not kept:
+        raise RenderError("every profile is excluded: nothing to publish", Location(str(sources.root / "book.yaml")))
+    return replace(sources, profiles=kept)
 
 
 def visible_text(html: str) -> str:
@@ -114,11 +130,12 @@ def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # t
 
 def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = ALL_FORMATS, jobs: int = 1,
           draft: bool = False, out: Path = Path("build"), locales: Path = Path("locales"),
-          cache: Path = Path(".publish-cache"), progress: Callable[[str], None] = lambda s: None) -> list[Artifact]:
-    sources = load_book(root)
+          cache: Path = Path(".publish-cache"), progress: Callable[[str], None] = lambda s: None,
+          when: datetime | None = None, exclude: tuple[str, ...] = ()) -> list[Artifact]:
+    sources = without(load_book(root), exclude)
     chosen = select(sources, editions)
     layout = Layout(locales)
-    when = source_date(root, locales)
+    when = when or source_date(root, locales)
     jobs_list: list[Job] = []
     coverage: dict[str, float] = {}
     prepared: dict[str, Prepared] = {}

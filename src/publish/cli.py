@@ -81,7 +81,7 @@ def check(book: str | None, strict: bool) -> None:
 @click.option("--locales-dir", default="locales", show_default=True, type=click.Path(path_type=Path))
 def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...], jobs: int, draft: bool,
           out: Path, locales_dir: Path) -> None:
-    """Render a book's editions to print-ready PDF/X-4 and tagged PDF/UA-1 files."""
+    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3."""
     import time
 
     from .build import ALL_FORMATS
@@ -91,6 +91,34 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
     artifacts = run(default_book(book), editions=editions, formats=formats or ALL_FORMATS, jobs=jobs,
                     draft=draft, out=out, locales=locales_dir, progress=lambda s: click.echo(s, err=True))
     click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
+
+
+@main.command()
+@click.argument("book", required=False)
+@click.option("--version", "-V", "version", required=True, help="Release version, e.g. 1.0.0.")
+@click.option("--out", default="dist", show_default=True, type=click.Path(path_type=Path))
+@click.option("--draft", is_flag=True,
+              help="Release anyway into <book>-<V>-draft/, with DRAFT on covers and title pages.")
+@click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
+@click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--locales-dir", default="locales", show_default=True, type=click.Path(path_type=Path))
+def release(book: str | None, version: str, out: Path, draft: bool, exclude: tuple[str, ...], jobs: int,
+            locales_dir: Path) -> None:
+    """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
+    import time
+
+    from .release.bundle import release as run
+
+    started = time.monotonic()
+    done = run(default_book(book), version, out=out, draft=draft, exclude=exclude, locales=locales_dir, jobs=jobs,
+               progress=lambda s: click.echo(s, err=True))
+    for problem in done.problems:
+        click.echo(problem.format(), err=True)
+    if done.problems:
+        click.echo(f"DRAFT: the release gate found {len(done.problems)} reason(s) not to publish (listed above)",
+                   err=True)
+    click.echo(f"{done.folder} in {time.monotonic() - started:.1f} s "
+               f"(rebuilt: {', '.join(done.rebuilt) or 'nothing'})", err=True)
 
 
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too

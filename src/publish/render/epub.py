@@ -44,6 +44,8 @@ class EpubMeta:
     modified: datetime
     summary: str                                   # the localised accessibility summary
     alt_titles: tuple[tuple[str, str], ...] = ()   # (BCP 47, title)
+    subtitle: str = ""
+    alt_subtitles: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -83,6 +85,10 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     book.set_identifier(f"urn:isbn:{meta.isbn.replace('-', '')}")
     book.title = meta.title
     book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if meta.subtitle:
+        book.add_metadata("DC", "title", meta.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
     for tag in meta.languages[1:]:
         book.add_metadata("DC", "language", tag)
@@ -125,6 +131,9 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
 def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
     for tag, title in meta.alt_titles:
         book.add_metadata(None, "meta", title, {"refines": "#title", "property": "alternate-script", XML_LANG: tag})
+    for tag, subtitle in meta.alt_subtitles if meta.subtitle else ():
+        book.add_metadata(None, "meta", subtitle, {"refines": "#subtitle", "property": "alternate-script",
+                                                   XML_LANG: tag})
     for i, c in enumerate(meta.creators, 1):
         if c.role not in RELATORS:
             raise RenderError(f"contributor {c.name}: unknown MARC relator {c.role!r}")

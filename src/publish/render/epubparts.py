@@ -49,7 +49,10 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=_creators(sources), publisher=view["publisher"].main, rights=view["rights"].main,
                     modified=datetime.min, summary=summary,
-                    alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else ())
+                    alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
+                    subtitle=_main(view["subtitle"]),
+                    alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
+                    if view["subtitle"] and view["subtitle"].alt else ())
     return parts, meta, lang
 
 

@@ -1,0 +1,95 @@
+"""A content-addressed cache of built editions: ``.publish-cache/editions/<key>/``.
+
+The key hashes every input that can change an edition's bytes: the toolkit's code and templates,
+the styles, the book's sources, the catalogues of the edition's own locales, the font files, the
+build date, the draft flag and the profiles left out. A release with nothing changed reuses every
+edition (and its validators' results); a change to the zh_Hant catalogue changes only the zh-Hant key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .. import __version__
+from ..catalogs.extract import Layout
+from ..model import Edition
+from ..render.fonts import fontset
+from ..render.pdf import STYLES
+from ..sources import Sources
+
+TOOLKIT = Path(__file__).resolve().parent.parent
+BUNDLE_ONLY = {"templates/release.html.j2", "templates/release.md.j2", "release/page.py", "release/manifest.py",
+               "release/onix.py", "cli.py"}
+"""Toolkit files that shape the bundle around the editions, never an edition's bytes."""
+
+
+def _files(root: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in
+                  p.relative_to(root).parts) and (not suffixes or p.suffix in suffixes))
+
+
+def edition_key(sources: Sources, edition: Edition, layout: Layout, *, when: datetime, draft: bool,
+                exclude: tuple[str, ...], formats: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+
+    def feed(label: str, data: bytes) -> None:
+        h.update(f"{label}\0{len(data)}\0".encode())
+        h.update(data)
+
+    feed("version", __version__.encode())
+    toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
+    for base, files in ((TOOLKIT, toolkit), (STYLES, _files(STYLES)),
+                        (sources.root, _files(sources.root))):
+        for path in files:
+            feed(str(path.relative_to(base)), path.read_bytes())
+    for loc in edition.locales:
+        for path in _files(layout.root / loc, (".po",)):
+            feed(str(path.relative_to(layout.root)), path.read_bytes())
+    for face in fontset(edition.locales).faces():
+        path, index = face.file()
+        st = path.stat()
+        feed("font", f"{face.family}|{path}|{index}|{st.st_size}|{st.st_mtime_ns}".encode())
+    feed("options", json.dumps({"edition": edition.model_dump(mode="json"), "when": when.isoformat(), "draft": draft,
+                                "exclude": sorted(exclude), "formats": list(formats)}, sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Entry:
+    folder: Path
+
+    @property
+    def result(self) -> dict[str, object]:
+        return json.loads((self.folder / "result.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+    def file(self, fmt: str) -> Path:
+        return self.folder / fmt
+
+
+def lookup(cache: Path, key: str) -> Entry | None:
+    folder = cache / "editions" / key
+    return Entry(folder) if (folder / "result.json").is_file() else None
+
+
+def store(cache: Path, key: str, files: dict[str, Path], result: dict[str, object]) -> Entry:
+    """Move the built files into the cache under ``key`` (atomically: a folder renamed into place)."""
+    final = cache / "editions" / key
+    tmp = cache / "editions" / f".{key}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for fmt, path in files.items():
+        shutil.copyfile(path, tmp / fmt)
+    (tmp / "result.json").write_text(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+    return Entry(final)

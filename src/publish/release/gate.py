@@ -1,0 +1,80 @@
+"""The release gate: every reason a bundle must not reach distributors, each with its location.
+
+Checks on the sources (rights records, ISBNs, the translators' QA) run before anything is built;
+checks on the artifacts (EPUBCheck, embedded fonts, qpdf, translation coverage) run on what was
+built. ``publish release`` refuses when any reason remains, unless ``--draft``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..catalogs.extract import Layout
+from ..errors import Location, Problem, Severity, relpath
+from ..sources import Sources
+
+
+def _err(where: str | Location, message: str, kind: str) -> Problem:
+    loc = where if isinstance(where, Location) else Location(where)
+    return Problem(loc, Severity.ERROR, message, kind)
+
+
+def rights(sources: Sources, exclude: tuple[str, ...]) -> list[Problem]:
+    """A released profile needs cleared rights and a complete record (notice, holder, editor, source):
+    the loader's rights warnings, made errors, for every profile not excluded."""
+    out = []
+    for w in sources.warnings:
+        if w.kind not in ("rights.pending", "rights.incomplete"):
+            continue
+        pid = Path(w.location.path).stem
+        if pid in exclude:
+            continue
+        out.append(Problem(w.location, Severity.ERROR, f"profile {pid}: {w.message} (or leave it out of this "
+                           f"release with --exclude {pid})", "gate.rights"))
+    return out
+
+
+def isbns(sources: Sources, formats: tuple[str, ...]) -> list[Problem]:
+    """Every released format needs its ISBN, and no placeholder may ship. (Invalid check digits and
+    duplicates are already refused, located, when book.yaml is loaded.)"""
+    book_yaml = sources.documents["book"]
+    out = []
+    for i, edition in enumerate(sources.book.editions):
+        for fmt in formats:
+            if not edition.isbn.get(fmt):  # type: ignore[call-overload]
+                out.append(_err(book_yaml.locate(("editions", i, "isbn")),
+                                f"edition {edition.id}: no ISBN for the {fmt} format", "gate.isbn"))
+        if edition.isbn_placeholder:
+            out.append(_err(book_yaml.locate(("editions", i, "isbn_placeholder")),
+                            f"edition {edition.id}: its ISBNs are placeholders (isbn_placeholder: true), "
+                            "not registered numbers", "gate.isbn"))
+    return out
+
+
+def catalogues(sources: Sources, layout: Layout) -> list[Problem]:
+    """``publish catalog check`` errors in a catalogue of a released locale."""
+    from ..catalogs.qa import run
+
+    locales = sorted({loc for e in sources.book.editions for loc in e.locales if loc != sources.book.source_locale})
+    paths = [layout.root / loc for loc in locales if (layout.root / loc).is_dir()]
+    if not paths:
+        return []
+    return [_err(Location(r.path, r.line), f"catalog check [{r.finding.check}]: {r.finding.message}", "gate.catalog")
+            for r in run(paths, sources.root.parent) if r.finding.severity == "error"]
+
+
+def coverage(sources: Sources, edition_id: str, percent: float) -> list[Problem]:
+    i, edition = next((i, e) for i, e in enumerate(sources.book.editions) if e.id == edition_id)
+    if percent + 1e-9 >= edition.min_coverage:
+        return []
+    where = sources.documents["book"].locate(("editions", i))
+    return [_err(where, f"edition {edition_id}: translation coverage {percent:.2f}% is below its threshold "
+                 f"{edition.min_coverage:g}% (min_coverage)", "gate.coverage")]
+
+
+def validators(path: Path, reports: dict[str, dict[str, object]]) -> list[Problem]:
+    out = []
+    for tool, report in reports.items():
+        for message in report.get("messages", []):  # type: ignore[union-attr]
+            out.append(_err(relpath(path), f"{tool}: {message}", "gate.validator"))
+    return out

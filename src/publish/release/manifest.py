@@ -1,0 +1,116 @@
+"""What a bundle says about itself: manifest.json, SHA256SUMS and the ONIX message, all from the files
+actually in the bundle (sizes, checksums, what the EPUB's package document declares)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from ..errors import Problem, ReleaseError
+from ..render.view import bcp47
+from ..sources import Sources
+from .onix import OnixContributor, OnixProduct, onix_message, validate_onix
+
+OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fp:
+        for block in iter(lambda: fp.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def sha256sums(folder: Path) -> str:
+    """``sha256sum -c`` format: every file of the bundle but SHA256SUMS itself, sorted by name."""
+    return "".join(f"{digest(p)}  {p.name}\n" for p in sorted(folder.iterdir()) if p.name != "SHA256SUMS")
+
+
+def _meta(opf: ET.Element, prop: str) -> list[str]:
+    return [m.text or "" for m in opf.iterfind("opf:metadata/opf:meta", OPF_NS) if m.get("property") == prop]
+
+
+def _title(opf: ET.Element, ident: str) -> str:
+    el = opf.find(f"opf:metadata/dc:title[@id='{ident}']", OPF_NS)
+    return el.text or "" if el is not None else ""
+
+
+def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draft: bool, exclude: tuple[str, ...],
+             problems: list[Problem]) -> dict[str, Any]:
+    artifacts = []
+    covers_done = set()
+    for row in rows:
+        edition = row["edition"]
+        lang = ", ".join(bcp47(x) for x in edition.locales)
+        path: Path = row["path"]
+        artifacts.append({
+            "file": path.name, "edition": edition.id, "language": lang, "format": row["fmt"],
+            "isbn": edition.isbn[row["fmt"]].replace("-", ""), "bytes": path.stat().st_size,
+            "sha256": digest(path), "pages": row["pages"], "coverage": round(row["coverage"], 2),
+            "cover": row["cover"], "thumbnail": row["cover"].replace("-cover.jpg", "-cover-thumb.jpg"),
+            "validators": {tool: " / ".join(f"{n} {k}" for k, n in sorted(r["counts"].items()))
+                           for tool, r in sorted(row["validators"].items())},
+        })
+        if row["cover"] not in covers_done:
+            covers_done.add(row["cover"])
+            cover = path.parent / row["cover"]
+            artifacts.append({"file": cover.name, "edition": edition.id, "language": lang, "format": "cover",
+                              "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
+                              "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
+                              "validators": {}})
+    first = rows[0]["opf"]
+    return {
+        "book": sources.book.id, "version": version, "draft": draft,
+        "source_date": max(r["when"] for r in rows).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "title": str(sources.book.title), "subtitle": str(sources.book.subtitle or ""),
+        "publisher": next((o.name for o in sources.book.organizations if o.id == sources.book.publisher),
+                          sources.book.publisher) if first is not None else "",
+        "excluded_profiles": sorted(exclude),
+        "gate": [p.format() for p in problems],
+        "artifacts": artifacts,
+    }
+
+
+def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any]) -> bytes:
+    """One product per edition × format, described from the built files; validated with onixcheck."""
+    book = sources.book
+    people = {p.id: p for p in book.people}
+    contributors = []
+    for c in book.contributors:
+        p = people[c.person]
+        given, family = str(p.given or ""), str(p.family)
+        display = f"{family} {given}".strip() if p.order == "family-first" else f"{given} {family}".strip()
+        contributors += [OnixContributor(role, given, family, display) for role in c.roles]
+    products = []
+    for row in rows:
+        edition, opf = row["edition"], row["opf"]
+        alt_titles = [(m.get(XML_LANG, ""), m.text or "") for m in opf.iterfind("opf:metadata/opf:meta", OPF_NS)
+                      if m.get("property") == "alternate-script" and m.get("refines") == "#title"]
+        alt_subs = {m.get(XML_LANG, ""): m.text or "" for m in opf.iterfind("opf:metadata/opf:meta", OPF_NS)
+                    if m.get("property") == "alternate-script" and m.get("refines") == "#subtitle"}
+        epub = row["fmt"] == "epub"
+        print_pages = next((r["pages"] for r in rows if r["edition"] is edition and r["fmt"] == "print"), None)
+        products.append(OnixProduct(
+            record=f"{book.publisher}.{book.id}.{edition.id}.{row['fmt']}", isbn=edition.isbn[row["fmt"]],
+            fmt=row["fmt"], edition=edition.id, languages=tuple(bcp47(x) for x in edition.locales),
+            title=_title(opf, "title"), subtitle=_title(opf, "subtitle"),
+            titles_alt=tuple((lang, t, alt_subs.get(lang, "")) for lang, t in alt_titles),
+            contributors=tuple(contributors), publisher=(opf.findtext("opf:metadata/dc:publisher", "", OPF_NS)),
+            date=row["when"].date(), pages=print_pages if epub else row["pages"],
+            a11y_features=tuple(_meta(opf, "schema:accessibilityFeature")) if epub else (),
+            a11y_summary=(_meta(opf, "schema:accessibilitySummary") or [None])[0] if epub else None,
+            related=tuple((r["fmt"], r["edition"].isbn[r["fmt"]]) for r in rows
+                          if r["edition"] is edition and r["fmt"] != row["fmt"]),
+            a11y_conformance=tuple(_meta(opf, "dcterms:conformsTo")) if epub else (),
+            a11y_hazards=tuple(_meta(opf, "schema:accessibilityHazard")) if epub else (),
+        ))
+    sent = max(r["when"] for r in rows)
+    message = onix_message(products, sender=data["publisher"], sent=sent)
+    errors = validate_onix(message)
+    if errors:
+        raise ReleaseError("onix.xml fails the ONIX 3.0 schema (onixcheck): " + "; ".join(errors[:5]))
+    return message

@@ -1,0 +1,209 @@
+"""``publish release`` on a small fixture book whose rights are complete: the bundle verifies, is
+reproducible and comes from the cache when nothing changed; every gate condition trips the gate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import ROOTS, SAMPLE_EPOCH
+from helpers import publish
+from publish.build import without
+from publish.catalogs.extract import Layout
+from publish.errors import PublishError, ReleaseError
+from publish.release import gate
+from publish.release.bundle import release
+from publish.release.onix import validate_onix
+from publish.release.validators import pdffonts
+from publish.sources import load_book
+
+pytestmark = pytest.mark.slow
+ISBNS = {"print": "978-0-9999900-0-1", "pdf": "978-0-9999900-1-8", "epub": "978-0-9999900-2-5"}
+
+
+def make_book(where: Path, **edition: object) -> Path:
+    """The minimal fixture book with one English edition and registered-looking ISBNs."""
+    root = where / "books" / "minimal"
+    shutil.copytree(ROOTS / "minimal", root)
+    yaml = YAML()
+    data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
+    data["editions"] = [{"id": "en", "locales": ["en"], "isbn": dict(ISBNS), **edition}]
+    with (root / "book.yaml").open("w", encoding="utf-8") as fp:
+        yaml.dump(data, fp)
+    return root
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    base = tmp_path_factory.mktemp("release")
+    root = make_book(base)
+    cache = base / ".publish-cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        mp.chdir(base)
+        first = release(root, "1.0.0", out=base / "dist", cache=cache, locales=base / "locales")
+        again = release(root, "1.0.0", out=base / "dist2", cache=cache, locales=base / "locales")
+    return {"first": first, "again": again, "root": root, "base": base}
+
+
+def test_bundle_has_every_artifact_and_verifies(bundles: dict) -> None:
+    folder = bundles["first"].folder
+    assert folder.name == "minimal-1.0.0"
+    names = sorted(p.name for p in folder.iterdir())
+    for suffix in ("print.pdf", "pdf", "epub", "cover.jpg", "cover-thumb.jpg"):
+        assert f"minimal-en-1.0.0{'-' if 'cover' in suffix else '.'}{suffix}" in names, names
+    for name in ("SHA256SUMS", "manifest.json", "onix.xml", "RELEASE.md", "index.html"):
+        assert name in names
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count(": OK") == len(names) - 1
+
+
+def test_sha256sums_detects_a_changed_file(bundles: dict, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(bundles["first"].folder, copy)
+    with (copy / "minimal-en-1.0.0.epub").open("ab") as fp:
+        fp.write(b"\0")
+    check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=copy, capture_output=True, text=True)
+    assert check.returncode != 0 and "FAILED" in check.stdout
+
+
+def test_manifest_matches_the_files(bundles: dict) -> None:
+    from publish.release.manifest import digest
+
+    folder = bundles["first"].folder
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    listed = {a["file"]: a for a in data["artifacts"]}
+    for name, a in listed.items():
+        path = folder / name
+        assert path.stat().st_size == a["bytes"] and digest(path) == a["sha256"]
+    assert {a["format"] for a in data["artifacts"]} == {"print", "pdf", "epub", "cover"}
+    epub = next(a for a in data["artifacts"] if a["format"] == "epub")
+    assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
+    assert any(k.startswith("EPUBCheck 5") for k in epub["validators"])
+    pdf = next(a for a in data["artifacts"] if a["format"] == "pdf")
+    assert pdf["pages"] > 3 and pdf["coverage"] == 100.0
+    assert data["gate"] == [] and data["draft"] is False
+
+
+def test_onix_validates_and_describes_each_format(bundles: dict) -> None:
+    onix = (bundles["first"].folder / "onix.xml").read_bytes()
+    assert validate_onix(onix) == []
+    for digits in (n.replace("-", "") for n in ISBNS.values()):
+        assert f"<IDValue>{digits}</IDValue>".encode() in onix
+    assert b"<ProductFormDetail>E101</ProductFormDetail>" in onix and b"<ProductForm>BC</ProductForm>" in onix
+
+
+def test_two_releases_are_identical_and_the_second_comes_from_the_cache(bundles: dict) -> None:
+    a, b = bundles["first"].folder, bundles["again"].folder
+    assert bundles["again"].rebuilt == ()
+    assert bundles["first"].rebuilt == ("en",)
+    diff = subprocess.run(["diff", "-r", str(a), str(b)], capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout[:2000]
+
+
+def test_gate_refuses_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_book(tmp_path, isbn_placeholder=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    out = publish("release", str(root), "--version", "1.0.0", "--out", "dist", code=5)
+    assert "books/minimal/book.yaml" in out and "placeholders" in out
+    assert not (tmp_path / "dist" / "minimal-1.0.0").exists()
+    publish("release", str(root), "--version", "1.0.0", "--out", "dist", "--draft")
+    draft = tmp_path / "dist" / "minimal-1.0.0-draft"
+    data = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
+    assert data["draft"] is True and any("placeholders" in g for g in data["gate"])
+    title_page = subprocess.run(["pdftotext", "-f", "1", "-l", "5", str(draft / "minimal-en-1.0.0.pdf"), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    assert "DRAFT" in title_page
+
+
+def test_gate_rights_pending_incomplete_and_excluded(tmp_path: Path) -> None:
+    root = make_book(tmp_path)
+    profile = root / "profiles" / "wang-fang.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("status: cleared", "status: pending").replace("  editor: ed-one\n", ""),
+                       encoding="utf-8")
+    problems = gate.rights(load_book(root), ())
+    messages = " | ".join(p.format() for p in problems)
+    assert "rights are pending" in messages and "no editor credit" in messages
+    assert all(p.location.path.endswith("wang-fang.yaml") and p.location.line for p in problems)
+    assert gate.rights(load_book(root), ("wang-fang",)) == []
+
+
+@pytest.mark.parametrize("isbn", [
+    {"print": ISBNS["print"], "pdf": ISBNS["print"], "epub": ISBNS["epub"]},    # duplicated
+    {**ISBNS, "epub": "978-0-9999900-2-6"},                                     # wrong check digit
+])
+def test_gate_refuses_invalid_or_duplicated_isbns_with_their_line(tmp_path: Path, isbn: dict) -> None:
+    bad = make_book(tmp_path, isbn=isbn)
+    with pytest.raises(PublishError) as info:
+        release(bad, "1.0.0", out=tmp_path / "dist")
+    where = info.value.problems[0].location
+    assert where.path.endswith("book.yaml") and where.line
+    assert not (tmp_path / "dist").exists()
+
+
+def test_gate_missing_isbn_for_a_format(tmp_path: Path) -> None:
+    root = make_book(tmp_path, isbn={"print": ISBNS["print"], "pdf": ISBNS["pdf"]})
+    (problem,) = gate.isbns(load_book(root), ("print", "pdf", "epub"))
+    assert "no ISBN for the epub format" in problem.message and problem.location.line
+
+
+def test_gate_coverage_below_threshold(tmp_path: Path) -> None:
+    root = make_book(tmp_path)
+    sources = load_book(root)
+    assert gate.coverage(sources, "en", 100.0) == []
+    (problem,) = gate.coverage(sources, "en", 97.5)
+    assert "97.50%" in problem.message and problem.location.path.endswith("book.yaml")
+
+
+def test_gate_catalogue_check_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_book(tmp_path)
+    yaml = YAML()
+    data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
+    data["editions"].append({"id": "zh-Hans", "locales": ["zh_Hans"], "isbn": {
+        "print": "978-0-9999900-3-2", "pdf": "978-0-9999900-4-9", "epub": "978-0-9999900-5-6"}})
+    with (root / "book.yaml").open("w", encoding="utf-8") as fp:
+        yaml.dump(data, fp)
+    monkeypatch.chdir(tmp_path)
+    publish("catalog", "extract", str(root))
+    publish("catalog", "update", str(root))
+    po = tmp_path / "locales" / "zh_Hans" / "LC_MESSAGES" / "minimal" / "wang-fang.po"
+    text = po.read_text(encoding="utf-8")
+    # a translation that drops the number of its source: the catalogue check's error
+    source = next(line[7:-1] for line in text.splitlines()
+                  if line.startswith('msgid "') and any(c.isdigit() for c in line))
+    po.write_text(text.replace(f'msgid "{source}"\nmsgstr ""', f'msgid "{source}"\nmsgstr "这是译文。"'),
+                  encoding="utf-8")
+    problems = gate.catalogues(load_book(root), Layout(tmp_path / "locales"))
+    assert problems and all("wang-fang.po" in p.location.path and p.location.line for p in problems)
+
+
+def test_gate_sees_an_unembedded_font(tmp_path: Path) -> None:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
+    pdf.save(tmp_path / "plain.pdf")
+    report = pdffonts(tmp_path / "plain.pdf")
+    assert not report.clean and "not embedded" in report.messages[0]
+    problems = gate.validators(tmp_path / "plain.pdf", {report.tool: {"messages": list(report.messages)}})
+    assert problems and problems[0].kind == "gate.validator"
+
+
+def test_exclusion_must_name_a_profile(tmp_path: Path) -> None:
+    root = make_book(tmp_path)
+    with pytest.raises(PublishError):
+        without(load_book(root), ("nobody",))
+    with pytest.raises(ReleaseError):
+        release(root, "../1.0", out=tmp_path / "dist")
