@@ -3,7 +3,10 @@
 - toolkit_s: `publish build --jobs 1` (localisation, templates, glyph gate, rendering, post-processing);
 - weasyprint_s: the bare `weasyprint` command on the same intermediate HTML and stylesheets, one process
   per file (what a Makefile calling WeasyPrint would do);
-- jobs2_s: `publish build --jobs 2`.
+- jobs2_s: `publish build --jobs 2`;
+- release_full_s, release_noop_s, release_one_catalogue_s: `publish release --draft` with an empty
+  edition cache, again with nothing changed, and after a change to one zh_Hant catalogue (on a copy of
+  locales/), which must rebuild only the zh-Hant edition.
 Each figure is the best of --repeat runs (default 2) on a warm disk cache.
 """
 
@@ -54,6 +57,31 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
     return jobs
 
 
+def release_figures(out: Path, env: dict[str, str]) -> dict[str, float]:
+    import shutil
+
+    work = out / "release"
+    work.mkdir()
+    shutil.copytree(ROOT / "locales", work / "locales")
+    cmd = [str(VENV / "publish"), "release", str(BOOK), "--version", "bench", "--draft", "--out", str(work / "dist"),
+           "--locales-dir", str(work / "locales")]
+
+    def run() -> float:
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+    full = run()
+    noop = run()
+    po = work / "locales" / "zh_Hant" / "LC_MESSAGES" / "publish.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('\nmsgid "Cover"\n', '\n# bench: a translator\'s comment\nmsgid "Cover"\n', 1),
+                  encoding="utf-8")
+    one = run()
+    return {"release_full_s": round(full, 2), "release_noop_s": round(noop, 2),
+            "release_one_catalogue_s": round(one, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=2)
@@ -62,7 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         jobs = intermediate(out)
-        publish = [str(VENV / "publish"), "build", str(BOOK), "--out", str(out / "build")]
+        publish = [str(VENV / "publish"), "build", str(BOOK), "--out", str(out / "build"), "-f", "print", "-f", "pdf"]
         toolkit = min(timed([*publish, "--jobs", "1"], env) for _ in range(args.repeat))
         jobs2 = min(timed([*publish, "--jobs", "2"], env) for _ in range(args.repeat))
 
@@ -73,9 +101,10 @@ def main() -> None:
                        for html, css, pdf in jobs)
 
         weasy = min(bare() for _ in range(args.repeat))
+        releases = release_figures(out, env)
     result = {"files": len(jobs), "toolkit_s": round(toolkit, 2), "weasyprint_s": round(weasy, 2),
               "ratio": round(toolkit / weasy, 3), "jobs2_s": round(jobs2, 2),
-              "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count()}
+              "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count(), **releases}
     print(f"publish build --jobs 1: {toolkit:.2f} s; bare weasyprint (one process per file): {weasy:.2f} s; "
           f"--jobs 2: {jobs2:.2f} s")
     print(json.dumps(result))
