@@ -6,6 +6,7 @@
 #   gettext              GNU msgmerge/msgfmt/msgcat: the catalogue engine and validator
 #   java (headless JRE)  runs W3C EPUBCheck
 #   poppler-utils, qpdf  pdffonts/pdftotext and qpdf --check, used by the tests to validate PDFs
+#   chromium             headless browser: the tests open the release download page (index.html) in it
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -euo pipefail
 need=()
@@ -14,6 +15,7 @@ for pkg in fonts-noto-cjk fonts-ebgaramond libharfbuzz-subset0 gettext poppler-u
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
