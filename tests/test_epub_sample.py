@@ -238,3 +238,14 @@ def test_two_builds_are_byte_identical(tmp_path: Path, built: dict[tuple[str, st
         first = z.infolist()[0]
         assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
         assert {i.date_time for i in z.infolist()} == {(2025, 6, 3, 0, 0, 0)}
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
+def test_latin_runs_in_chinese_text_are_spaced_and_english_is_not(built: dict[tuple[str, str], Path],
+                                                                  edition: str) -> None:
+    """The edition's HTML (shared by the PDFs) marks Latin runs that touch Han characters."""
+    doc = ET.fromstring(epub(built, edition).read("EPUB/liu-ruijun.xhtml"))
+    spaced = [el for el in doc.iter() if (el.get("class") or "").startswith("cjk-sp")]
+    assert len(spaced) > 10
+    english = [el for el in doc.iter() if el.get("lang") == "en"]
+    assert not any((x.get("class") or "").startswith("cjk-sp") for el in english for x in el.iter())

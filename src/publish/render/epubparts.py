@@ -18,7 +18,7 @@ from .pagemap import PageStart
 from .pdf import STYLES
 from .subset import Subset, subset_face
 from .view import bcp47
-from .xhtml import LANDMARKS, Chapter, chapters
+from .xhtml import LANDMARKS, Chapter, chapters, heading_label
 
 HEADING_TAGS = ("h1", "h2", "h3")
 
@@ -77,7 +77,7 @@ def _entries(chs: list[Chapter]) -> list[dict[str, Any]]:
                 heading = next((h for h in sec if h.tag == "h2" or (h.tag == "div" and h.find("h2") is not None)),
                                None)
                 if sec.get("id") and heading is not None:
-                    children.append({"href": f"{ch.file}#{sec.get('id')}", "label": _text(heading)})
+                    children.append({"href": f"{ch.file}#{sec.get('id')}", "label": heading_label(heading)})
         out.append({"href": ch.file, "label": ch.title, "children": children})
     return out
 

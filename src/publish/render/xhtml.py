@@ -97,7 +97,7 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
             raise RenderError(f"section id {cid!r} is not an ASCII slug")
         kind = "profile" if el.tag == "article" else ("back" if "back-matter" in (el.get("class") or "") else "front")
         heading = next((h for h in el.iter() if h.tag in ("h1", "h2")), None)
-        title = " ".join("".join(heading.itertext()).split()) if heading is not None else cid
+        title = heading_label(heading) if heading is not None else cid
         out.append(Chapter(cid, f"{cid}.xhtml", title, el, kind, tuple(sorted(pages_of.get(id(el), [])))))
     _rewrite_links(out)
     for ch in out:
@@ -105,6 +105,12 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
             if isinstance(node.tag, str) and node.get("lang"):
                 node.set(XML_LANG, node.get("lang", ""))
     return root, out
+
+
+def heading_label(el: ET.Element) -> str:
+    """A heading as a title: in a bilingual pair, the edition's main language only."""
+    main = next((x for x in el.iter() if "main" in (x.get("class") or "").split()), None)
+    return " ".join("".join((main if main is not None else el).itertext()).split())
 
 
 def _top_section(root: ET.Element, path: tuple[int, ...], sections: list[ET.Element]) -> ET.Element | None:

@@ -1,0 +1,1 @@
+"""Real reading systems (Calibre) reading the sample EPUBs back: run by ``make check-readers``."""
