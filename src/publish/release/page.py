@@ -85,6 +85,7 @@ class PageView:
     subtitle: str
     publisher: str
     excluded: tuple[str, ...]
+    gate: tuple[str, ...]                 # the release gate's reasons (a draft's)
     editions: tuple[EditionBlock, ...]
     extras: tuple[tuple[str, str], ...]   # (file name, href)
     files: int
@@ -131,6 +132,7 @@ def page_view(manifest: dict) -> PageView:
         date=str(manifest.get("source_date") or "")[:10], title=_one_line(manifest["title"]),
         subtitle=_one_line(manifest.get("subtitle") or ""), publisher=_one_line(manifest.get("publisher") or ""),
         excluded=tuple(str(p) for p in manifest.get("excluded_profiles") or ()),
+        gate=tuple(_one_line(str(g)) for g in manifest.get("gate") or ()),
         editions=editions, extras=tuple((name, quote(name)) for name in EXTRAS),
         files=len(artifacts), total_size=human_size(total),
     )
