@@ -141,15 +141,20 @@ def markers_before(z: zipfile.ZipFile) -> list[tuple[str, str]]:
     spine = [i.get("idref") for i in opf(z).iterfind("opf:spine/opf:itemref", OPF)]
     items = {i.get("id"): i.get("href") for i in opf(z).iterfind("opf:manifest/opf:item", OPF)}
     out: list[tuple[str, str]] = []
-    current = "0"
+    current = ["0"]
+
+    def walk(el: ET.Element) -> None:   # document order: text, children, then each child's tail
+        if el.get(f"{OPS}type") == "pagebreak":
+            current[0] = el.get("aria-label") or ""
+        if el.text and el.text.strip():
+            out.append((current[0], squash(el.text)))
+        for child in el:
+            walk(child)
+            if child.tail and child.tail.strip():
+                out.append((current[0], squash(child.tail)))
+
     for idref in spine:
-        root = ET.fromstring(z.read("EPUB/" + items[idref]))
-        for el in root.iter():
-            if el.get(f"{OPS}type") == "pagebreak":
-                current = el.get("aria-label") or ""
-            for text in (el.text, el.tail):
-                if text and text.strip():
-                    out.append((current, squash(text)))
+        walk(ET.fromstring(z.read("EPUB/" + items[idref])))
     return out
 
 
