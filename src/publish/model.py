@@ -149,6 +149,11 @@ class Book(Frozen):
     profiles: tuple[Id, ...] = Field(min_length=1)
     """Profile ids in book order; each is ``profiles/<id>.yaml``."""
 
+    def credits(self) -> list[tuple[Person, str]]:
+        """Each contributor's person with each of its MARC relator roles, in book order."""
+        people = {p.id: p for p in self.people}
+        return [(people[c.person], role) for c in self.contributors for role in c.roles]
+
 
 ListKind = Literal["positions", "affiliations", "research", "expertise", "specialisations", "awards",
                    "publications", "projects", "experience", "other"]

@@ -9,7 +9,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -159,13 +158,3 @@ def _epub_parts(path: Path) -> tuple[ET.Element, bytes]:
         opf = ET.fromstring(z.read("EPUB/content.opf"))
         item = next(i for i in opf.iterfind("opf:manifest/opf:item", OPF_NS) if i.get("properties") == "cover-image")
         return opf, z.read("EPUB/" + (item.get("href") or ""))
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fp:
-        for block in iter(lambda: fp.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-

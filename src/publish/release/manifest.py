@@ -78,13 +78,7 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
 def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any]) -> bytes:
     """One product per edition × format, described from the built files; validated with onixcheck."""
     book = sources.book
-    people = {p.id: p for p in book.people}
-    contributors = []
-    for c in book.contributors:
-        p = people[c.person]
-        given, family = str(p.given or ""), str(p.family)
-        display = f"{family} {given}".strip() if p.order == "family-first" else f"{given} {family}".strip()
-        contributors += [OnixContributor(role, given, family, display) for role in c.roles]
+    contributors = [OnixContributor(role, str(p.given or ""), str(p.family), p.latin()) for p, role in book.credits()]
     products = []
     for row in rows:
         edition, opf = row["edition"], row["opf"]

@@ -107,13 +107,5 @@ def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
 
 
 def _creators(sources: Sources) -> tuple[Creator, ...]:
-    book = sources.book
-    people = {p.id: p for p in book.people}
-    out = []
-    for c in book.contributors:
-        p = people[c.person]
-        given, family = str(p.given or ""), str(p.family)
-        name = f"{family} {given}".strip() if p.order == "family-first" else f"{given} {family}".strip()
-        for role in c.roles:
-            out.append(Creator(name, role, f"{family}, {given}" if given else family))
-    return tuple(out)
+    return tuple(Creator(p.latin(), role, f"{p.family}, {p.given}" if p.given else str(p.family))
+                 for p, role in sources.book.credits())
