@@ -7,7 +7,7 @@
 #   java (headless JRE)  runs W3C EPUBCheck
 #   poppler-utils, qpdf  pdffonts/pdftotext and qpdf --check, used by the tests to validate PDFs
 #   chromium             headless browser: the tests open the release download page (index.html) in it
-# As root it runs apt-get; otherwise it prints the exact command and fails.
+# Installed by scripts/apt-install.sh: as root, or with sudo, else it prints the exact command and fails.
 set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
@@ -16,20 +16,4 @@ for pkg in fonts-noto-cjk fonts-ebgaramond libharfbuzz-subset0 gettext poppler-u
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-if [ ${#need[@]} -eq 0 ]; then
-  exit 0
-fi
-cmd="apt-get install -y --no-install-recommends ${need[*]}"
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "publish: missing system packages: ${need[*]} (no apt-get here: install them with your package manager)" >&2
-  exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "publish: missing system packages: ${need[*]}" >&2
-  echo "run:  sudo apt-get update && sudo $cmd" >&2
-  exit 1
-fi
-echo "publish: installing ${need[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-$cmd >/dev/null
+exec bash "$(dirname "$0")/apt-install.sh" "${need[@]}"
