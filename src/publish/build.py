@@ -125,7 +125,7 @@ def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # t
 
     fmt = FORMATS["print" if job.fmt == "layout" else job.fmt]
     return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots,
-                      base=base, modified=when)
+                      base=base, modified=when, page_map=job.fmt in ("print", "layout"))
 
 
 def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = ALL_FORMATS, jobs: int = 1,
@@ -186,14 +186,12 @@ def _target(out: Path, sources: Sources, edition: Edition, fmt: str) -> Path:
 
 def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, when: datetime,
           draft: bool) -> None:
-    from dataclasses import replace
-
     from .render.epub import write_epub
     from .render.epubparts import make_parts
 
-    parts, meta, _ = make_parts(sources, p.edition, html=p.html, view=p.view, fonts=p.fonts, starts=starts,
-                                cache=cache, draft=draft)
-    write_epub(parts, replace(meta, modified=when), target)
+    parts, meta = make_parts(sources, p.edition, html=p.html, view=p.view, fonts=p.fonts, starts=starts,
+                             cache=cache, draft=draft, when=when)
+    write_epub(parts, meta, target)
 
 
 def _suffix(fmt: str) -> str:

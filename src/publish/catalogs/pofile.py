@@ -169,5 +169,5 @@ def file_mode(path: Path) -> int | None:
     default mode from :func:`atomic.replace`)."""
     try:
         return os.stat(path).st_mode & 0o7777
-    except OSError:
+    except FileNotFoundError:
         return None

@@ -53,8 +53,8 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))  # type: ignore[arg-type]
-        for fmt, reports in result["validators"].items():  # type: ignore[union-attr]
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:
         raise ReleaseError(problems)
@@ -71,11 +71,12 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
     entries: dict[str, Cached] = {}
     missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
     errors: list[Problem] = []
+    shared = cache_mod.shared_digest(sources)
     with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
         for edition in sources.book.editions:
             locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
             when = source_date(root, STYLES, *locale_dirs)
-            key = cache_mod.edition_key(sources, edition, layout, when=when, draft=draft, exclude=exclude,
+            key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
                                         formats=ALL_FORMATS)
             hit = cache_mod.lookup(cache, key)
             if hit is not None:
@@ -122,18 +123,15 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
             entry, when = entries[edition.id]
             result = entry.result
             stem = f"{sources.book.id}-{edition.id}-{version}"
-            for fmt in ALL_FORMATS:
-                target = tmp / f"{stem}.{SUFFIX[fmt]}"
-                shutil.copyfile(entry.file(fmt), target)
-                rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when,
-                             "pages": result["pages"].get(fmt), "coverage": result["coverage"],  # type: ignore[union-attr]
-                             "validators": result["validators"][fmt]})  # type: ignore[index]
             opf, cover = _epub_parts(entry.file("epub"))
             (tmp / f"{stem}-cover.jpg").write_bytes(cover)
             (tmp / f"{stem}-cover-thumb.jpg").write_bytes(thumbnail(cover))
-            for row in rows[-3:]:
-                row["opf"] = opf
-                row["cover"] = f"{stem}-cover.jpg"
+            for fmt in ALL_FORMATS:
+                target = tmp / f"{stem}.{SUFFIX[fmt]}"
+                shutil.copyfile(entry.file(fmt), target)
+                rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
+                             "cover": f"{stem}-cover.jpg", "pages": result["pages"].get(fmt),
+                             "coverage": result["coverage"], "validators": result["validators"][fmt]})
         data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",

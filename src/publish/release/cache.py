@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..catalogs.extract import Layout
@@ -36,20 +38,33 @@ def _files(root: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
                   p.relative_to(root).parts) and (not suffixes or p.suffix in suffixes))
 
 
-def edition_key(sources: Sources, edition: Edition, layout: Layout, *, when: datetime, draft: bool,
-                exclude: tuple[str, ...], formats: tuple[str, ...]) -> str:
+def _hasher() -> tuple[hashlib._Hash, Callable[[str, bytes], None]]:
     h = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
         h.update(f"{label}\0{len(data)}\0".encode())
         h.update(data)
 
+    return h, feed
+
+
+def shared_digest(sources: Sources) -> str:
+    """The inputs every edition shares: toolkit code and templates, styles, the book's sources.
+    Read once per release."""
+    h, feed = _hasher()
     feed("version", __version__.encode())
     toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
-    for base, files in ((TOOLKIT, toolkit), (STYLES, _files(STYLES)),
-                        (sources.root, _files(sources.root))):
+    for base, files in ((TOOLKIT, toolkit), (STYLES, _files(STYLES)), (sources.root, _files(sources.root))):
         for path in files:
             feed(str(path.relative_to(base)), path.read_bytes())
+    return h.hexdigest()
+
+
+def edition_key(shared: str, edition: Edition, layout: Layout, *, when: datetime, draft: bool,
+                exclude: tuple[str, ...], formats: tuple[str, ...]) -> str:
+    """``shared`` (see :func:`shared_digest`) plus the edition's own catalogues, fonts and options."""
+    h, feed = _hasher()
+    feed("shared", shared.encode())
     for loc in edition.locales:
         for path in _files(layout.root / loc, (".po",)):
             feed(str(path.relative_to(layout.root)), path.read_bytes())
@@ -67,7 +82,7 @@ class Entry:
     folder: Path
 
     @property
-    def result(self) -> dict[str, object]:
+    def result(self) -> dict[str, Any]:
         return json.loads((self.folder / "result.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
     def file(self, fmt: str) -> Path:

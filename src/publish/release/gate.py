@@ -8,6 +8,7 @@ built. ``publish release`` refuses when any reason remains, unless ``--draft``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..catalogs.extract import Layout
 from ..errors import Location, Problem, Severity, relpath
@@ -72,9 +73,9 @@ def coverage(sources: Sources, edition_id: str, percent: float) -> list[Problem]
                  f"{edition.min_coverage:g}% (min_coverage)", "gate.coverage")]
 
 
-def validators(path: Path, reports: dict[str, dict[str, object]]) -> list[Problem]:
+def validators(path: Path, reports: dict[str, dict[str, Any]]) -> list[Problem]:
     out = []
     for tool, report in reports.items():
-        for message in report.get("messages", []):  # type: ignore[union-attr]
+        for message in report.get("messages", []):
             out.append(_err(relpath(path), f"{tool}: {message}", "gate.validator"))
     return out

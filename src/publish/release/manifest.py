@@ -62,13 +62,12 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
                               "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
                               "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
                               "validators": {}})
-    first = rows[0]["opf"]
     return {
         "book": sources.book.id, "version": version, "draft": draft,
         "source_date": max(r["when"] for r in rows).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "title": str(sources.book.title), "subtitle": str(sources.book.subtitle or ""),
-        "publisher": next((o.name for o in sources.book.organizations if o.id == sources.book.publisher),
-                          sources.book.publisher) if first is not None else "",
+        "publisher": next((str(o.name) for o in sources.book.organizations if o.id == sources.book.publisher),
+                          sources.book.publisher),
         "excluded_profiles": sorted(exclude),
         "gate": [p.format() for p in problems],
         "artifacts": artifacts,
@@ -96,7 +95,7 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any])
             contributors=tuple(contributors), publisher=(opf.findtext("opf:metadata/dc:publisher", "", OPF_NS)),
             date=row["when"].date(), pages=print_pages if epub else row["pages"],
             a11y_features=tuple(_meta(opf, "schema:accessibilityFeature")) if epub else (),
-            a11y_summary=(_meta(opf, "schema:accessibilitySummary") or [None])[0] if epub else None,
+            a11y_summary=next(iter(_meta(opf, "schema:accessibilitySummary")), None) if epub else None,
             related=tuple((r["fmt"], r["edition"].isbn[r["fmt"]]) for r in rows
                           if r["edition"] is edition and r["fmt"] != row["fmt"]),
             a11y_conformance=tuple(_meta(opf, "dcterms:conformsTo")) if epub else (),

@@ -59,12 +59,12 @@ class EpubParts:
     body_class: str = ""
 
 
-def features(parts: EpubParts) -> list[str]:
+def features(parts: EpubParts, docs: dict[str, bytes]) -> list[str]:
     """schema.org accessibility features, derived from what the package really contains."""
     found = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if any(ch.pages for ch in parts.chapters):
         found.append("printPageNumbers")
-    images = re.findall(rb"<img\b[^>]*>", parts.cover_page + b"".join(_docs(parts, "en").values()))
+    images = re.findall(rb"<img\b[^>]*>", parts.cover_page + b"".join(docs.values()))
     if images and all(re.search(rb'\balt="[^"]+"', img) for img in images):
         found.append("alternativeText")
     return sorted(found)
@@ -92,7 +92,9 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     book.set_language(lang)
     for tag in meta.languages[1:]:
         book.add_metadata("DC", "language", tag)
-    _metadata(book, meta, features(parts))
+    docs = _docs(parts, lang)
+    found = features(parts, docs)
+    _metadata(book, meta, found)
     book.set_direction("ltr")
 
     css = epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
@@ -112,7 +114,7 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     nav.properties = ["nav"]
     book.add_item(nav)
     spine = ["cover"]
-    for ch, (file, data) in zip(parts.chapters, _docs(parts, lang).items(), strict=True):
+    for ch, (file, data) in zip(parts.chapters, docs.items(), strict=True):
         uid = "x-" + file.removesuffix(".xhtml")
         if ch.kind == "profile" and "nav" not in spine:
             spine.append("nav")          # the contents, where the printed book has its contents page
@@ -125,7 +127,7 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
                                 "play_order": {"enabled": False}})
     data = _reproducible(raw.getvalue(), meta.modified)
     atomic.write_bytes(target, data)
-    return features(parts)
+    return found
 
 
 def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001

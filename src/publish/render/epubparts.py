@@ -24,8 +24,9 @@ HEADING_TAGS = ("h1", "h2", "h3")
 
 
 def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str, Any], fonts: FontSet,
-               starts: tuple[PageStart | None, ...], cache: Path, draft: bool) -> tuple[EpubParts, EpubMeta, str]:
-    """Return the parts, the metadata (without the date) and the accessibility summary's language."""
+               starts: tuple[PageStart | None, ...], cache: Path, draft: bool,
+               when: datetime) -> tuple[EpubParts, EpubMeta]:
+    """The parts of one EPUB edition and its package metadata."""
     locale = edition.locales[0]
     lang = bcp47(locale)
     env = environment(interface_translations(cache, locale))
@@ -48,12 +49,12 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     summary = env.get_template("epub-summary.txt.j2").render().strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=_creators(sources), publisher=view["publisher"].main, rights=view["rights"].main,
-                    modified=datetime.min, summary=summary,
+                    modified=when, summary=summary,
                     alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
                     subtitle=_main(view["subtitle"]),
                     alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
                     if view["subtitle"] and view["subtitle"].alt else ())
-    return parts, meta, lang
+    return parts, meta
 
 
 def _main(text: Any) -> str:  # noqa: ANN401

@@ -160,8 +160,9 @@ class Rendered:
 
 
 def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
-               base: Path, modified: datetime, timeout: int = 600) -> Rendered:
-    """Render ``html`` to ``target`` atomically (``None``: lay out only) and say where each page begins."""
+               base: Path, modified: datetime, timeout: int = 600, page_map: bool = False) -> Rendered:
+    """Render ``html`` to ``target`` atomically (``None``: lay out only); with ``page_map``, also say
+    where each page begins (for the EPUB's page-list)."""
     from weasyprint import CSS, HTML
 
     fetcher = BookFetcher([*roots, STYLES, *FONT_DIRS])
@@ -178,7 +179,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
                           base_url=str(STYLES) + "/")]
             source = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=sheets)
-            starts = tuple(page_starts(source.etree_element, document.pages))
+            starts = tuple(page_starts(source.etree_element, document.pages)) if page_map else ()
             _raise_logged(log.messages, shown)
             if target is None:
                 return Rendered(len(document.pages), starts)

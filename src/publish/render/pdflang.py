@@ -19,13 +19,8 @@ def _box_lang(box: Any) -> str | None:  # noqa: ANN401 - a WeasyPrint box
 
     if isinstance(box, AbsolutePlaceholder):
         box = box._box
-    style = getattr(box, "style", None)
-    if style is None:
-        return None
-    try:
-        return style["lang"] or None
-    except KeyError:
-        return None
+    style = getattr(box, "style", None)   # None for boxes without style (never for text or blocks)
+    return (style["lang"] or None) if style is not None else None
 
 
 @contextmanager

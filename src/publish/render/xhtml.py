@@ -60,6 +60,7 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
     kept = [el for el in sections if el.get("id") not in DROPPED]
     if not kept:
         raise RenderError("the edition's HTML has no content sections")
+    owner_of = {id(node): section for section in sections for node in section.iter()}
     # resolve every page start before inserting anything (insertion shifts child indexes)
     pending: list[tuple[int, ET.Element | None, int]] = []
     waiting: list[int] = []
@@ -68,7 +69,7 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
             waiting.append(number)
             continue
         el = locate(root, start.path)
-        section = _top_section(root, start.path, sections)
+        section = owner_of.get(id(el)) if el is not None else None
         if el is None or section is None:
             waiting.append(number)
             continue
@@ -88,9 +89,9 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
             owner = kept[-1]
         else:
             insert_at(el, offset, marker(number))
-            owner = _owner(root, el, sections)
+            owner = owner_of[id(el)]
         pages_of.setdefault(id(owner), []).append(number)
-    out = []
+    out: list[Chapter] = []
     for el in kept:
         cid = el.get("id") or f"part-{len(out) + 1}"
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", cid):
@@ -111,22 +112,6 @@ def heading_label(el: ET.Element) -> str:
     """A heading as a title: in a bilingual pair, the edition's main language only."""
     main = next((x for x in el.iter() if "main" in (x.get("class") or "").split()), None)
     return " ".join("".join((main if main is not None else el).itertext()).split())
-
-
-def _top_section(root: ET.Element, path: tuple[int, ...], sections: list[ET.Element]) -> ET.Element | None:
-    if len(path) < 2:
-        return None
-    body = locate(root, path[:1])
-    if body is None or body.tag != "body":
-        return None
-    return locate(root, path[:2])
-
-
-def _owner(root: ET.Element, el: ET.Element, sections: list[ET.Element]) -> ET.Element:
-    for section in sections:
-        if el is section or any(node is el for node in section.iter()):
-            return section
-    raise RenderError("page marker outside the edition's sections")
 
 
 def _rewrite_links(out: list[Chapter]) -> None:
