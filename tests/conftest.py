@@ -10,7 +10,8 @@ import pytest
 ROOTS = Path(__file__).parent / "roots"
 REPO = Path(__file__).parent.parent
 SAMPLE = REPO / "books" / "shanghai-doctors"
-SEEDS = REPO.parent / "shared" / "seeds"
+RAW = SAMPLE / "raw"
+"""The sample book's five articles as published on the web (page clutter and defects included)."""
 
 
 @pytest.fixture

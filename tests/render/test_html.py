@@ -5,21 +5,40 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from helpers import PO, publish, translate
 from publish.catalogs.extract import Layout
 from publish.catalogs.localize import Localizer
 from publish.render.html import render_html
 from publish.sources import load_book
 
-LABELS = Path("locales/zh_Hans/LC_MESSAGES/publish.po")
+LABELS = Path("interface/zh_Hans/LC_MESSAGES/publish.po")
 
 
-def prepare(minimal: Path) -> None:
+def prepare(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the interface catalogues are the toolkit's: a copy stands in for them, so the test may edit it
+    import shutil
+
+    from publish import assets
+
+    shutil.copytree(assets.LOCALE, "interface")
+    monkeypatch.setattr(assets, "LOCALE", Path("interface").resolve())
     publish("catalog", "extract", "books/minimal")
     publish("catalog", "update", "books/minimal")
     translate(PO, "A Life in Hematology", "血液学人生<img src=x onerror=alert(1)>")
-    translate(LABELS, "Contents", "目录<script>alert(1)</script>")
-    translate(LABELS, "Editor: %(name)s", "编辑：%(name)s")
+    retranslate(LABELS, "Contents", "目录<script>alert(1)</script>")
+    retranslate(LABELS, "Editor: %(name)s", "编辑：%(name)s")
+
+
+def retranslate(po: Path, msgid: str, msgstr: str) -> None:
+    """Replace the translation of ``msgid`` (a translated entry), as a translator would."""
+    import re
+
+    text = po.read_text(encoding="utf-8")
+    new, n = re.subn(r'(msgid "' + re.escape(msgid) + r'"\nmsgstr )"[^"\n]*"', lambda m: m.group(1) + '"' + msgstr + '"',
+                     text)
+    assert n == 1, f"{msgid!r} not found once in {po}"
+    po.write_text(new, encoding="utf-8")
 
 
 def edition(minimal: Path, edition_id: str) -> str:
@@ -31,8 +50,8 @@ def edition(minimal: Path, edition_id: str) -> str:
     return render_html(sources, ed, locs, cache, build_date=date(2025, 6, 3)).html
 
 
-def test_zh_edition_is_translated_and_escaped(minimal: Path) -> None:
-    prepare(minimal)
+def test_zh_edition_is_translated_and_escaped(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepare(minimal, monkeypatch)
     html = edition(minimal, "zh-Hans")
     assert '<html lang="zh-Hans">' in html
     assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in html
@@ -42,8 +61,8 @@ def test_zh_edition_is_translated_and_escaped(minimal: Path) -> None:
     assert "<em>Blood</em>" in html  # untranslated unit falls back to the source, markup rendered
 
 
-def test_bilingual_pairs_units_with_their_language(minimal: Path) -> None:
-    prepare(minimal)
+def test_bilingual_pairs_units_with_their_language(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prepare(minimal, monkeypatch)
     book = minimal / "book.yaml"
     book.write_text(book.read_text(encoding="utf-8").replace(
         "profiles: [wang-fang]", "  - id: bilingual\n    locales: [zh_Hans, en]\nprofiles: [wang-fang]"),

@@ -12,6 +12,12 @@ LOCALES = click.option("--locales-dir", "locales_dir", default="locales", show_d
                        help="Folder of the .pot templates and <locale>/LC_MESSAGES catalogues.")
 
 
+INTERFACE = click.option("--interface", is_flag=True,
+                         help="For toolkit developers: the toolkit's own interface catalogues (publish domain), "
+                              "inside the package, instead of a book's.")
+INTERFACE_LOCALES = ("zh_Hans", "zh_Hant")
+
+
 def _sources(book: str | None):  # type: ignore[no-untyped-def]
     from ..cli import default_book
     from ..sources import load_book
@@ -41,11 +47,15 @@ def catalog() -> None:
 @catalog.command()
 @click.argument("book", required=False)
 @LOCALES
-def extract(book: str | None, locales_dir: Path) -> None:
+@INTERFACE
+def extract(book: str | None, locales_dir: Path, interface: bool) -> None:
     """Write the .pot templates of BOOK (one domain per profile, one for the book)."""
-    from .extract import Layout
+    from .extract import Layout, extract_interface
     from .extract import extract as run
 
+    if interface:
+        _report(*extract_interface())
+        return
     for path, changed in run(_sources(book), Layout(locales_dir)):
         _report(path, changed)
 
@@ -54,16 +64,23 @@ def extract(book: str | None, locales_dir: Path) -> None:
 @click.argument("book", required=False)
 @click.option("--locale", "-l", "only", multiple=True, help="Only this locale (repeatable).")
 @LOCALES
-def update(book: str | None, only: tuple[str, ...], locales_dir: Path) -> None:
+@INTERFACE
+def update(book: str | None, only: tuple[str, ...], locales_dir: Path, interface: bool) -> None:
     """Create missing catalogues and merge the templates into existing ones (nothing is ever lost)."""
-    from .extract import Layout
+    from .extract import INTERFACE_LAYOUT, Layout
+    from .units import INTERFACE as DOMAIN
     from .units import domains
     from .update import update as run
 
+    if interface:
+        for locale in only or INTERFACE_LOCALES:
+            po = INTERFACE_LAYOUT.catalogue(locale, DOMAIN)
+            _report(po, run(po, INTERFACE_LAYOUT.template(DOMAIN), locale))
+        return
     sources = _sources(book)
     layout = Layout(locales_dir)
     for locale in _target_locales(sources, only):
-        for domain in domains(sources, interface=True):
+        for domain in domains(sources):
             po = layout.catalogue(locale, domain)
             _report(po, run(po, layout.template(domain), locale))
 
@@ -141,7 +158,7 @@ def convert(book: str | None, source: str, target: str, config: str, locales_dir
     layout = Layout(locales_dir)
     phrases = sources.root / "opencc-phrases.txt"
     converter = Converter(config, phrases if phrases.is_file() else None)
-    for domain in domains(sources, interface=True):
+    for domain in domains(sources):
         hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)
         if not hans.exists():
             continue

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .. import __version__
+from .. import __version__, assets
 from ..errors import relpath
 from ..sources import Sources
 from . import pofile
@@ -27,16 +27,23 @@ _DATE = re.compile(rb'"POT-Creation-Date: [^"\\]*\\n"')
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a project's catalogues live."""
+    """Where a project's catalogues live. The ``publish`` domain (interface labels) is the toolkit's
+    own, inside the package, whatever the project: a book's commands read it and never write it."""
 
     root: Path
     """The ``locales/`` folder."""
 
     def template(self, domain: str) -> Path:
-        return self.root / f"{domain}.pot"
+        root = assets.LOCALE if domain == INTERFACE else self.root
+        return root / f"{domain}.pot"
 
     def catalogue(self, locale: str, domain: str) -> Path:
-        return self.root / locale / "LC_MESSAGES" / f"{domain}.po"
+        root = assets.LOCALE if domain == INTERFACE else self.root
+        return root / locale / "LC_MESSAGES" / f"{domain}.po"
+
+
+INTERFACE_LAYOUT = Layout(assets.LOCALE)
+"""The toolkit's own catalogues (``src/publish/locale``), maintained by toolkit developers."""
 
 
 def build_date() -> datetime:
@@ -69,9 +76,9 @@ def interface_template(date: datetime) -> Catalog:
     """The ``publish`` domain: interface labels, extracted from the Jinja2 templates with Babel."""
     from babel.messages.extract import extract_from_dir
 
-    from ..render.html import INTERFACE_DOMAIN, TEMPLATES
+    TEMPLATES = assets.TEMPLATES  # noqa: N806
 
-    catalog = Catalog(project=INTERFACE_DOMAIN, version=__version__, copyright_holder="publish",
+    catalog = Catalog(project=INTERFACE, version=__version__, copyright_holder="publish",
                       msgid_bugs_address=None, creation_date=date, fuzzy=True,
                       header_comment="# Interface labels of the publish toolkit's templates.\n#")
     found = extract_from_dir(
@@ -79,7 +86,7 @@ def interface_template(date: datetime) -> Catalog:
         options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "silent": "false"}},
     )
     for filename, lineno, message, comments, context in found:
-        where = relpath(TEMPLATES / filename)
+        where = f"templates/{filename}"  # relative to the package, wherever it is installed
         catalog.add(message, locations=[(where, lineno)], auto_comments=comments, context=context)
     return catalog
 
@@ -94,9 +101,13 @@ def extract(sources: Sources, layout: Layout) -> list[tuple[Path, bool]]:
         path = layout.template(domain)
         results.append((path, write_template(path, template_for(sources, domain, by_domain[domain],
                                                                   build_date()))))
-    pot = layout.template(INTERFACE)
-    results.append((pot, write_template(pot, interface_template(build_date()))))
     return results
+
+
+def extract_interface() -> tuple[Path, bool]:
+    """For toolkit developers: the ``publish`` domain's template, from the package's templates."""
+    pot = INTERFACE_LAYOUT.template(INTERFACE)
+    return pot, write_template(pot, interface_template(build_date()))
 
 
 def write_template(path: Path, catalog: Catalog) -> bool:

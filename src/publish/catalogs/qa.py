@@ -36,14 +36,27 @@ def locale_of(path: Path) -> str:
     return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts else ""
 
 
-def glossary_for(path: Path, books: Path) -> glossary_mod.Glossary:
+def glossary_for(path: Path, books: Path, cache: dict[Path, glossary_mod.Glossary] | None = None) -> glossary_mod.Glossary:
     parts = path.parts
     if "LC_MESSAGES" in parts and len(parts) > parts.index("LC_MESSAGES") + 2:
         book_id = parts[parts.index("LC_MESSAGES") + 1]
-        candidate = books / book_id / "glossary.yaml"
-        if candidate.is_file():
-            return glossary_mod.load(candidate)
+        folder = books / book_id
+        if cache is None:
+            return _book_glossary(folder)
+        if folder not in cache:
+            cache[folder] = _book_glossary(folder)
+        return cache[folder]
     return glossary_mod.empty()
+
+
+def _book_glossary(folder: Path) -> glossary_mod.Glossary:
+    """The glossary book.yaml names (``glossary:``), inside the book folder; none when it names none."""
+    if not (folder / "book.yaml").is_file():
+        return glossary_mod.empty()
+    from ..sources import load_book
+
+    book = load_book(folder).book
+    return glossary_mod.load(folder / book.glossary) if book.glossary else glossary_mod.empty()
 
 
 def run(paths: list[Path], books: Path = Path("books")) -> list[Report]:
@@ -53,7 +66,7 @@ def run(paths: list[Path], books: Path = Path("books")) -> list[Report]:
     for path in catalogue_files(paths):
         _, catalog = pofile.read(path)
         locale = locale_of(path) or str(catalog.locale or "")
-        gl = glossaries.setdefault(path, glossary_for(path, books))
+        gl = glossary_for(path, books, glossaries)
         ctx = Context(locale, gl)
         shown = relpath(path)
         for message in catalog:

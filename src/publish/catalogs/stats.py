@@ -54,12 +54,11 @@ def count(catalog: Catalog, path: str) -> Stats:
 
 def catalogue_files(paths: list[Path], locales: Path = Path("locales")) -> list[Path]:
     """The ``.po`` files under each path; a book folder stands for its catalogues in ``locales``
-    (its own domains and the interface domain they are printed with)."""
+    (its own domains; the interface labels belong to the toolkit)."""
     found: list[Path] = []
     for path in paths:
         if (path / "book.yaml").is_file():
             found += sorted(locales.glob(f"*/LC_MESSAGES/{path.name}/*.po"))
-            found += sorted(locales.glob("*/LC_MESSAGES/publish.po"))
         elif path.is_dir():
             found += sorted(path.rglob("*.po"))
         else:

@@ -23,7 +23,6 @@ from xml.etree import ElementTree as ET
 from ..build import ALL_FORMATS, build, source_date, without
 from ..catalogs.extract import Layout
 from ..errors import Problem, ReleaseError, RenderError
-from ..render.pdf import STYLES
 from ..sources import Sources, load_book
 from . import cache as cache_mod
 from . import gate
@@ -75,7 +74,7 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
     with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
         for edition in sources.book.editions:
             locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
-            when = source_date(root, STYLES, *locale_dirs)
+            when = source_date(root, *locale_dirs)
             key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
                                         formats=ALL_FORMATS)
             hit = cache_mod.lookup(cache, key)

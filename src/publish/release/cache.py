@@ -22,7 +22,6 @@ from .. import __version__
 from ..catalogs.extract import Layout
 from ..model import Edition
 from ..render.fonts import fontset
-from ..render.pdf import STYLES
 from ..sources import Sources
 
 TOOLKIT = Path(__file__).resolve().parent.parent
@@ -49,12 +48,12 @@ def _hasher() -> tuple[hashlib._Hash, Callable[[str, bytes], None]]:
 
 
 def shared_digest(sources: Sources) -> str:
-    """The inputs every edition shares: toolkit code and templates, styles, the book's sources.
+    """The inputs every edition shares: toolkit code, templates, themes and interface catalogues, the book's sources.
     Read once per release."""
     h, feed = _hasher()
     feed("version", __version__.encode())
-    toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
-    for base, files in ((TOOLKIT, toolkit), (STYLES, _files(STYLES)), (sources.root, _files(sources.root))):
+    toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt", ".css", ".icc", ".po")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
+    for base, files in ((TOOLKIT, toolkit), (sources.root, _files(sources.root))):
         for path in files:
             feed(str(path.relative_to(base)), path.read_bytes())
     return h.hexdigest()

@@ -57,7 +57,7 @@ def catalogues(sources: Sources, layout: Layout) -> list[Problem]:
     from ..catalogs.qa import run
 
     locales = sorted({loc for e in sources.book.editions for loc in e.locales if loc != sources.book.source_locale})
-    paths = [layout.root / loc for loc in locales if (layout.root / loc).is_dir()]
+    paths = [p for loc in locales if (p := layout.root / loc / "LC_MESSAGES" / sources.book.id).is_dir()]
     if not paths:
         return []
     return [_err(Location(r.path, r.line), f"catalog check [{r.finding.check}]: {r.finding.message}", "gate.catalog")

@@ -20,9 +20,9 @@ from babel import Locale, UnknownLocaleError
 from stdnum import isbn as stdnum_isbn
 from stdnum.exceptions import ValidationError
 
+from ..assets import TEMPLATES
 from ..errors import RenderError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EXTRAS = ("SHA256SUMS", "manifest.json", "onix.xml", "RELEASE.md")
 FORMATS = {  # display order: short name, long name, media type
     "epub": ("EPUB 3", "Reflowable e-book", "application/epub+zip"),

@@ -15,7 +15,7 @@ from .epub import Creator, EpubMeta, EpubParts
 from .fonts import FontSet
 from .html import environment, interface_translations
 from .pagemap import PageStart
-from .pdf import STYLES
+from ..assets import DEFAULT_THEME as STYLES
 from .subset import Subset, subset_face
 from .view import bcp47
 from .xhtml import LANDMARKS, Chapter, chapters, heading_label

@@ -19,6 +19,7 @@ from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
 from .. import __version__
+from ..assets import TEMPLATES
 from ..catalogs.compile import mo_path
 from ..catalogs.localize import Localizer
 from ..catalogs.units import INTERFACE
@@ -27,7 +28,6 @@ from ..sources import Sources
 from .inline import inline
 from .view import Translator, bcp47, book_view
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 INTERFACE_DOMAIN = INTERFACE
 
 

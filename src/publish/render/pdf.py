@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import atomic
+from .. import assets, atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdflang import language_tags
 
-STYLES = Path(__file__).resolve().parent.parent.parent.parent / "styles"
-CMYK_PROFILE = "icc/FOGRA39L-publish.icc"
+STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
 DOCUMENT_CSS = "@counter-style publish-zh { system: extends japanese-informal; }\n"
 """At-rules WeasyPrint reads only from the document's own styles (not from user stylesheets).
@@ -91,7 +90,7 @@ class PrintPdf(PdfFormat):
 
     def colour_css(self) -> str:
         # text in pure black ink (K only); rules and marks in CMYK: no DeviceRGB in the print file
-        return (f'@color-profile device-cmyk {{ src: url("{(STYLES / CMYK_PROFILE).as_uri()}"); '
+        return (f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
                 "components: cyan, magenta, yellow, black; }\n"
                 "html { color: device-cmyk(0 0 0 1); }\n"
                 ".credentials, .credit { border-color: device-cmyk(0 0 0 0.5); }\n"
@@ -165,7 +164,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
     where each page begins (for the EPUB's page-list)."""
     from weasyprint import CSS, HTML
 
-    fetcher = BookFetcher([*roots, STYLES, *FONT_DIRS])
+    fetcher = BookFetcher([*roots, STYLES, assets.ICC, *FONT_DIRS])
     shown = str(target or "layout")
     stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
