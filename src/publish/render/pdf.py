@@ -23,7 +23,7 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
-from .pdflang import language_tags
+from .pdflang import cached_page_references, language_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -193,7 +193,8 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
             _raise_logged(log.messages, shown)
             if target is None:
                 return Rendered(len(document.pages), starts)
-            with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
+            with (atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
+                  cached_page_references()):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 _stable_document_id(tmp, identifier)
                 _raise_logged(log.messages, shown)

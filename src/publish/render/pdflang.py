@@ -78,3 +78,33 @@ def struct_languages(path: str) -> list[tuple[str, str, str]]:
 
         walk(pdf.Root.StructTreeRoot.K, root_lang)
     return out
+
+
+# --- The tagged-PDF write made linear (a WeasyPrint/pydyf internal: moves to render/weasy.py) --------
+#
+# WeasyPrint's tagger reads ``pdf.page_references[n]`` for every structure element, and pydyf 0.13
+# rebuilds that tuple of all the pages on each read: pages × elements work, the largest cost of writing
+# a long tagged PDF. The tuple depends only on the page tree's ``Kids``, which pages are only ever
+# appended to: cached per PDF object and remade whenever ``Kids`` has grown, the bytes written are the
+# same (tests/render/test_pdflang.py compares them).
+
+@contextmanager
+def cached_page_references() -> Iterator[None]:
+    """While active, ``pydyf.PDF.page_references`` is computed once per page count, not once per read."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__["page_references"]
+
+    def page_references(self: Any) -> tuple[bytes, ...]:  # noqa: ANN401 - a pydyf.PDF
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_publish_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), original.fget(self))
+            self.__dict__["_publish_page_references"] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original  # type: ignore[method-assign]
