@@ -1,8 +1,8 @@
 """``publish release``: the verified bundle distributors download.
 
 Stages: load the book → gate the sources (rights, ISBNs, catalogue QA) → build each edition or take
-it from the cache → validate what was built (EPUBCheck, pdffonts, qpdf) → gate the artifacts →
-write ``dist/<book>-<V>/`` in a temporary folder (artifacts, covers, SHA256SUMS, manifest.json,
+it from the cache → validate what was built (EPUBCheck in one JVM; fonts and structure in-process) →
+gate the artifacts → write ``dist/<book>-<V>/`` in a temporary folder (artifacts, covers, SHA256SUMS, manifest.json,
 onix.xml, RELEASE.md, index.html) → swap it into place. With any gate reason left and no ``--draft``
 nothing is written.
 """
@@ -27,7 +27,8 @@ from ..sources import Sources, load_book
 from ..theme import Theme
 from . import cache as cache_mod
 from . import gate
-from .validators import epubcheck, pdffonts, qpdf_check
+from .pdfcheck import check_pdf
+from .validators import epubcheck
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
@@ -63,7 +64,8 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
-    problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
+    problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS)
+    problems += gate.catalogues(sources, layout, project.cache)
     entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
@@ -116,7 +118,7 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
         for edition_id, (key, when, files, result) in missing.items():
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
             ran = [("epub", reports[files["epub"]])]
-            ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+            ran += [(f, report) for f in ("print", "pdf") for report in check_pdf(files[f])]
             for fmt, report in ran:
                 checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
             result["validators"] = checks
