@@ -23,6 +23,10 @@ from . import pofile
 from .units import INTERFACE, Unit, all_units, domains
 
 _DATE = re.compile(rb'"POT-Creation-Date: [^"\\]*\\n"')
+_GENERATED = re.compile(rb'"Generated-By: [^"\\]*\\n"')
+_STAMPS = (_DATE, _GENERATED)
+"""Header lines that say when and by which tool version a template was made, not what it holds: an
+unchanged template keeps the ones on disk (a new Babel or a new date alone rewrites no file)."""
 
 
 @dataclass(frozen=True)
@@ -112,15 +116,18 @@ def extract_interface() -> tuple[Path, bool]:
 
 
 def write_template(path: Path, catalog: Catalog) -> bool:
-    """Write ``catalog`` unless only its creation date would change."""
+    """Write ``catalog`` unless only its stamps would change (its creation date, the Babel version that
+    generated it)."""
     new = pofile.render(catalog)
     previous = pofile.snapshot(path) if path.exists() else None
     if previous is not None:
-        old_date = _DATE.search(previous.plain())
-        if old_date:
-            same_date = _DATE.sub(lambda _m: old_date.group(0), new, count=1)
-            if _normal_equal(same_date, previous.plain(), path):
-                return False
+        same_stamps = new
+        for stamp in _STAMPS:
+            old = stamp.search(previous.plain())
+            if old:
+                same_stamps = stamp.sub(lambda _m, old=old: old.group(0), same_stamps, count=1)  # type: ignore[misc]
+        if _normal_equal(same_stamps, previous.plain(), path):
+            return False
     return pofile.commit(new, path, previous)
 
 
