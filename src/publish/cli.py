@@ -105,20 +105,28 @@ def check(book: str | None, strict: bool) -> None:
 @click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending with a visible notice.")
 @click.option("--out", default=None, type=click.Path(path_type=Path),
               help="Output folder (default: the project's `build` folder).")
+@click.option("--profile", default=None, help="Only this profile, in the edition's real layout (a quick look).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...], jobs: int | None, draft: bool,
-          out: Path | None) -> None:
-    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3."""
+          out: Path | None, profile: str | None, quiet: bool) -> None:
+    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3 (reusing the edition cache)."""
     import time
 
     from .build import ALL_FORMATS, BuildOptions
     from .build import build as run
+    from .progress import reporter
 
     started = time.monotonic()
     project, root = project_and_book(book)
     options = BuildOptions(editions=editions, formats=formats or ALL_FORMATS, jobs=jobs or project.jobs,
-                           draft=draft, out=out)
-    artifacts = run(project, root, options, progress=lambda s: click.echo(s, err=True))
-    click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
+                           draft=draft, out=out, profile=profile)
+    report = reporter(quiet=quiet)
+    try:
+        artifacts = run(project, root, options, progress=report)
+    finally:
+        report.finish()
+    if not quiet:
+        click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
 
 
 @main.command()
@@ -131,18 +139,24 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
               help="Render this many files in parallel (default: the project's `jobs`).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output (the gate's reasons are still printed).")
 def release(book: str | None, version: str, out: Path | None, draft: bool, exclude: tuple[str, ...],
-            jobs: int | None) -> None:
+            jobs: int | None, quiet: bool) -> None:
     """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
     import time
 
+    from .progress import reporter
     from .release.bundle import ReleaseOptions
     from .release.bundle import release as run
 
     started = time.monotonic()
     project, root = project_and_book(book)
     options = ReleaseOptions(version=version, draft=draft, exclude=exclude, jobs=jobs or project.jobs, out=out)
-    done = run(project, root, options, progress=lambda s: click.echo(s, err=True))
+    report = reporter(quiet=quiet)
+    try:
+        done = run(project, root, options, progress=report)
+    finally:
+        report.finish()
     for problem in done.problems:
         click.echo(problem.format(), err=True)
     if done.problems:
