@@ -17,6 +17,7 @@ from .article import Block
 
 _QA = re.compile(r"^(?:Q|A|Question|Answer|问|答)\s*[:：]\s*(?P<rest>.+)$")
 _INLINE = re.compile(r"^(?P<label>[A-Z][^:：]{1,40}?)\s*[:：]\s+(?P<rest>\S.*)$")
+_BOLD_LABEL = re.compile(r"^\*{1,2}([^*]+?)\*{1,2}(?=\s|$)")
 _TOPIC = re.compile(r"interview|q\s*&\s*a|conversation|dialogue|in their words|访谈|对话", re.IGNORECASE)
 
 
@@ -32,7 +33,7 @@ class Interview:
 
 def _speaker(block: Block) -> tuple[str, str | None] | None:
     """(label, the turn's text on the same line, if any)."""
-    text = block.text.strip()
+    text = _BOLD_LABEL.sub(r"\1", block.text.strip())
     if m := _QA.match(text):
         rest = m.group("rest").strip()
         if len(rest.split()) <= 6 and not rec.closes_sentence(rest):

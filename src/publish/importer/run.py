@@ -78,10 +78,12 @@ def _shown_from(source: Path, book: Path) -> str:
 
 
 def _check(book: Path, item: Imported) -> list[Problem]:
-    """What ``publish check`` reports for the new profile (and book.yaml's line about it)."""
-    from ..sources import check_book
+    """What ``publish check`` reports for the new profile, and its missing book.yaml entry."""
+    from ..sources import check_profile
 
-    _, problems = check_book(book)
-    shown = relpath(item.target)
-    return [p for p in problems if p.location.path == shown
-            or (p.location.path.endswith("book.yaml") and item.profile_id in p.message)]
+    problems = check_profile(book, item.profile_id)
+    if item.book_line is not None:
+        problems.append(Problem(Location(relpath(book / "book.yaml")), Severity.ERROR,
+                                f"'{item.profile_id}' is not in the 'profiles:' list yet ({item.book_line}): add it",
+                                "import.unlisted"))
+    return problems

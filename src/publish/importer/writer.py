@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString
+from ruamel.yaml.util import load_yaml_guess_indent
 
 from .. import atomic
 
-PROSE = frozenset({"paragraphs", "summary", "notice", "question", "answer", "contact_note"})
+PROSE = frozenset({"paragraphs", "summary", "notice", "question", "answer", "contact_note", "editor_notes"})
 """Keys whose text is written as folded block scalars (``>-``) when it is longer than a short line."""
 
 
@@ -85,26 +87,44 @@ def write_profile(target: Path, text: str) -> None:
 
 def add_to_book(book_file: Path, profile_id: str) -> str | None:
     """Append ``profile_id`` to book.yaml's ``profiles:``; None when done (or already listed), else the
-    reason it was not done (the editor adds the line by hand)."""
+    reason it was not done (the editor adds it by hand).
+
+    The file is edited round-trip; of the indentation styles tried (the one guessed from the file
+    first), the first whose output differs from the file only by the added id is written."""
     original = book_file.read_text(encoding="utf-8")
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    data = yaml.load(original)
-    profiles = data.get("profiles") if isinstance(data, dict) else None
-    if not isinstance(profiles, list):
-        return "book.yaml has no 'profiles:' list"
-    if profile_id in profiles:
-        return None
-    profiles.append(profile_id)
-    stream = io.StringIO()
-    yaml.dump(data, stream)
-    updated = stream.getvalue()
-    added = [line for line in difflib.ndiff(original.splitlines(), updated.splitlines()) if line[:1] in "+-"]
-    if len(added) != 1 or not added[0].startswith("+") or profile_id not in added[0]:
-        return "a round-trip edit would change other lines of book.yaml"
-    if book_file.read_text(encoding="utf-8") != original:
-        return "book.yaml changed while it was being edited"
-    mode = book_file.stat().st_mode & 0o7777
-    atomic.write_bytes(book_file, updated.encode("utf-8"), mode)
-    return None
+    _, guess, offset = load_yaml_guess_indent(original)
+    styles = [(2, guess or 2, offset or 0), (guess or 2, guess or 2, offset or 0), (2, 4, 2), (2, 2, 0), (4, 4, 2)]
+    for mapping, sequence, off in dict.fromkeys(styles):
+        yaml = YAML()
+        yaml.preserve_quotes = True
+        yaml.width = 4096
+        yaml.indent(mapping=mapping, sequence=sequence, offset=off)
+        try:
+            data = yaml.load(original)
+        except YAMLError:
+            return "book.yaml could not be read round-trip"
+        profiles = data.get("profiles") if isinstance(data, dict) else None
+        if not isinstance(profiles, list):
+            return "book.yaml has no 'profiles:' list"
+        if profile_id in profiles:
+            return None
+        profiles.append(profile_id)
+        stream = io.StringIO()
+        yaml.dump(data, stream)
+        updated = stream.getvalue()
+        if _only_adds(original, updated, profile_id):
+            if book_file.read_text(encoding="utf-8") != original:
+                return "book.yaml changed while it was being edited"
+            atomic.write_bytes(book_file, updated.encode("utf-8"), book_file.stat().st_mode & 0o7777)
+            return None
+    return "a round-trip edit would change other lines of book.yaml"
+
+
+def _only_adds(original: str, updated: str, profile_id: str) -> bool:
+    """The edit adds one line with the id, or the id to one flow list (``[a, b]`` → ``[a, b, id]``)."""
+    diff = [line for line in difflib.ndiff(original.splitlines(), updated.splitlines()) if line[:1] in "+-"]
+    removed = [line[2:] for line in diff if line[0] == "-"]
+    added = [line[2:] for line in diff if line[0] == "+"]
+    if len(added) != 1 or profile_id not in added[0]:
+        return False
+    return not removed or (len(removed) == 1 and added[0].replace(f", {profile_id}]", "]") == removed[0])
