@@ -16,6 +16,7 @@ import pytest
 from conftest import RAW, SAMPLE
 from importer.conftest import PROFILES
 from importer.scoring import load, scores, table
+from publish.importer import Imported
 from publish.importer.run import import_articles
 from seed_coverage import coverage
 
@@ -36,14 +37,14 @@ EXPECTED: dict[str, dict[str, float | None]] = {
 
 
 @pytest.fixture
-def imported(sample_book: Path) -> dict[str, object]:
+def imported(sample_book: Path) -> dict[str, Imported]:
     """All five imported: li-jinsong with --id (its article has no title line), the others in one call."""
     done = import_articles([sample_book / "raw" / "li-jinsong.txt"], sample_book, "li-jinsong")
     done += import_articles([sample_book / "raw" / f"{p}.txt" for p in PROFILES if p != "li-jinsong"], sample_book)
     return {item.profile_id: item for item in done}
 
 
-def test_five_articles_sentences_and_fields(imported: dict[str, object], sample_book: Path) -> None:
+def test_five_articles_sentences_and_fields(imported: dict[str, Imported], sample_book: Path) -> None:
     assert sorted(imported) == sorted(PROFILES)
     rows, kept = {}, {}
     for pid in PROFILES:
@@ -60,47 +61,47 @@ def test_five_articles_sentences_and_fields(imported: dict[str, object], sample_
                 assert row[field] is not None and row[field] >= minimum, (pid, field, row[field])
 
 
-def test_four_pass_check_and_li_jinsong_says_what_is_left(imported: dict[str, object]) -> None:
+def test_four_pass_check_and_li_jinsong_says_what_is_left(imported: dict[str, Imported]) -> None:
     for pid, item in imported.items():
-        errors = [p.message for p in item.check if p.is_error]  # type: ignore[attr-defined]
+        errors = [p.message for p in item.check if p.is_error]
         if pid == "li-jinsong":
             assert errors == ["missing required field 'headline'", "missing required field 'source.publisher'"]
-            assert item.draft.missing == ["headline", "source.publisher"]  # type: ignore[attr-defined]
+            assert item.draft.missing == ["headline", "source.publisher"]
         else:
             assert errors == [], (pid, errors)
 
 
-def test_nothing_invented_where_the_article_is_silent(imported: dict[str, object], sample_book: Path) -> None:
+def test_nothing_invented_where_the_article_is_silent(imported: dict[str, Imported], sample_book: Path) -> None:
     jinsong = load(sample_book / "profiles" / "li-jinsong.yaml")
     assert "headline" not in jinsong and "publisher" not in jinsong["source"]
     assert jinsong["rights"] == {"status": "pending"}
     for pid in ("li-junmin", "liu-ruijun", "wang-zhongmin"):
         data = load(sample_book / "profiles" / f"{pid}.yaml")
         assert "notice" not in data["rights"] and "holder" not in data["rights"], pid
-        kinds = [w.kind for w in imported[pid].draft.warnings]  # type: ignore[attr-defined]
+        kinds = [w.kind for w in imported[pid].draft.warnings]
         assert "import.no-notice" in kinds, pid
     ziming = load(sample_book / "profiles" / "li-ziming.yaml")
     assert len(ziming["rights"]["notice"]) == 4 and ziming["rights"]["holder"] == "shanghaidoctor"
 
 
-def test_clutter_dropped_and_reported(imported: dict[str, object], sample_book: Path) -> None:
+def test_clutter_dropped_and_reported(imported: dict[str, Imported], sample_book: Path) -> None:
     text = "\n".join((sample_book / "profiles" / f"{p}.yaml").read_text(encoding="utf-8") for p in PROFILES)
     for clutter in ("image.png", "Previous article", "WeChat", "官方微信公众号", "关键词", "<image>",
                     "Where China", "Update time"):
         assert clutter not in text, clutter
-    dropped = {b.line for b in imported["liu-ruijun"].draft.article.dropped}  # type: ignore[attr-defined]
+    dropped = {b.line for b in imported["liu-ruijun"].draft.article.dropped}
     assert {1, 3, 10, 212, 213} <= dropped  # site name, tagline, image name, navigation, WeChat
 
 
-def test_the_source_numbering_is_dropped(imported: dict[str, object], sample_book: Path) -> None:
+def test_the_source_numbering_is_dropped(imported: dict[str, Imported], sample_book: Path) -> None:
     headings = [s["heading"] for s in load(sample_book / "profiles" / "li-junmin.yaml")["sections"]]
     assert headings[:2] == ["A Life of Passion, Bonded with Ruijin", "Pioneering Spirit: Early Breakthroughs at Ruijin"]
 
 
-def test_located_notes_point_into_the_article(imported: dict[str, object]) -> None:
+def test_located_notes_point_into_the_article(imported: dict[str, Imported]) -> None:
     wang = imported["wang-zhongmin"]
-    notes = {n.location.line: n.message for n in wang.notes}  # type: ignore[attr-defined]
+    notes = {n.location.line: n.message for n in wang.notes}
     raw = (RAW / "wang-zhongmin.txt").read_text(encoding="utf-8").split("\n")
     contact = next(line for line, msg in notes.items() if "Dr. Lu Lungen" in msg)
     assert "Lu Lungen" in raw[contact - 1]
-    assert any("(wang-zhongmin.txt:%d)" % contact in n for n in wang.draft.editor_notes)  # type: ignore[attr-defined]
+    assert any(f"(wang-zhongmin.txt:{contact})" in n for n in wang.draft.editor_notes)

@@ -56,7 +56,7 @@ class ArticleError(PublishError):
     """An article that cannot be read or a profile that would be overwritten: nothing is written."""
 
     category = "import"
-    exit_code = 2
+    exit_code = 1
 
 
 def unreadable(shown: str, message: str, line: int | None = None) -> ArticleError:

@@ -30,7 +30,7 @@ def read(path: Path, shown: str) -> Article:
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif token.type == "list_item_open":
-            marker = "-" if not lists or not lists[-1] else f"{lists[-1][0]}."
+            marker: str | None = "-" if not lists or not lists[-1] else f"{lists[-1][0]}."
             if lists and lists[-1]:
                 lists[-1][0] += 1
             pending = ("item", line, 0, marker)

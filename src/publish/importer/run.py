@@ -59,9 +59,9 @@ def _refuse(planned: list[Imported], force: bool) -> None:
     seen: dict[str, Path] = {}
     for item in planned:
         if item.profile_id in seen:
+            first = relpath(seen[item.profile_id])
             problems.append(Problem(Location(relpath(item.source)), Severity.ERROR,
-                                    f"gives the same profile id '{item.profile_id}' as {relpath(seen[item.profile_id])}",
-                                    "import.duplicate"))
+                                    f"gives the same profile id '{item.profile_id}' as {first}", "import.duplicate"))
         seen[item.profile_id] = item.source
         if item.target.exists() and not force:
             problems.append(Problem(Location(relpath(item.target)), Severity.ERROR,

@@ -14,8 +14,8 @@ from .article import Block
 from .draft import Draft
 from .resolve import BookIds
 
-_EDITOR = re.compile(r"^(?:Editor|Editors|Edited by|Text by|Written by|Author|责任编辑|编辑|作者)\s*[:：]?\s*(?P<who>\S.*)$",
-                     re.IGNORECASE)
+_EDITOR = re.compile(r"^(?:Editor|Editors|Edited by|Text by|Written by|Author|责任编辑|编辑|作者)"
+                     r"\s*[:：]?\s*(?P<who>\S.*)$", re.IGNORECASE)
 _URL = re.compile(r"^(?:(?:Origin|Source|Original(?: link| article)?|Link|URL|原文链接|原文|来源|出处)\s*[:：]\s*)?"
                   r"(?P<url>https?://\S+?)[.,;]?$", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
