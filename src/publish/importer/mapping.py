@@ -72,6 +72,10 @@ def _person(draft: Draft, head: heads.Head, blocks: list[Block], profile_id: str
                 draft.note(block, f"the article has no title line: the name “{name}” was found in the text "
                            f"because it matches the id '{profile_id}'; confirm it", "import.interpreted")
                 break
+    if head.headline:
+        draft.data["headline"] = head.headline
+    else:
+        draft.lack("headline", "the article has no title line with a headline", "import.no-headline")
     if name is None:
         draft.lack("person.family", "the article has no title line naming its subject", "import.no-name")
         return
@@ -87,10 +91,6 @@ def _person(draft: Draft, head: heads.Head, blocks: list[Block], profile_id: str
     draft.data["person"] = person
     draft.note(where, f"the name is read family name first (family “{family}”, given “{given}”), as Chinese "
                "names are written; swap them and set order: given-first if not", "import.interpreted")
-    if head.headline:
-        draft.data["headline"] = head.headline
-    else:
-        draft.lack("headline", "the article has no title line with a headline", "import.no-headline")
 
 
 def _credentials(draft: Draft, head: heads.Head) -> None:

@@ -42,6 +42,10 @@ def import_articles(files: list[Path], book: Path, profile_id: str | None = None
 
 def _plan(path: Path, book: Path, ids: BookIds, profile_id: str | None) -> Imported:
     article = read_article(path)
+    if not article.blocks:
+        raise ArticleError([Problem(Location(article.shown), Severity.ERROR,
+                                    "the article has no text (besides page clutter): nothing to import",
+                                    "import.empty")])
     draft = to_draft(article, ids, profile_id)
     person = draft.data.get("person") or {}
     pid = profile_id or slug(" ".join(filter(None, [person.get("family"), person.get("given")])))
