@@ -15,11 +15,13 @@ PROFILES = ("li-jinsong", "li-junmin", "li-ziming", "liu-ruijun", "wang-zhongmin
 
 @pytest.fixture
 def sample_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """books/shanghai-doctors copied to tmp_path/book with profiles/ emptied; cwd is tmp_path."""
+    """books/shanghai-doctors copied to tmp_path/book with profiles/ emptied, in a project at tmp_path (the
+    working directory)."""
     book = tmp_path / "book"
     shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns("*.yaml"))
     shutil.copy(SAMPLE / "book.yaml", book / "book.yaml")
     shutil.copy(SAMPLE / "glossary.yaml", book / "glossary.yaml")
     (book / "profiles").mkdir(exist_ok=True)
+    (tmp_path / "publish.toml").write_text("[project]\nbooks = \".\"\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return book

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from importer.conftest import ARTICLES
@@ -86,3 +88,17 @@ def test_bad_input_is_located(minimal: Path, tmp_path: Path) -> None:
     code, out = _run(str(ARTICLES / "chen-hua.html"), "--book", "books/minimal", "--id", "Chen Hua")
     assert code == 1 and "'Chen Hua' is not a profile id" in out
     assert sorted(p.name for p in (minimal / "profiles").iterdir()) == ["wang-fang.yaml"]  # nothing written
+
+
+def test_into_a_new_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`publish init`, then an import into its commented book.yaml: one line added, the rest untouched."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli.main, ["init", "press"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "press")
+    book_yaml = Path("books/my-book/book.yaml")
+    before = book_yaml.read_text(encoding="utf-8")
+    code, out = _run(str(ARTICLES / "chen-hua.html"))  # --book defaults to the project's only book
+    assert before.replace("  - first-profile\n", "  - first-profile\n  - chen-hua\n") == \
+        book_yaml.read_text(encoding="utf-8")
+    assert code == 2 and re.search(r"chen-hua\.yaml:\d+:\d+: error: missing required field 'source.publisher'", out)
+    assert "the article's editor is “Zhang Wei”, who is not in book.yaml's people" in out
