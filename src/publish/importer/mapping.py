@@ -23,6 +23,8 @@ from .article import Article, Block
 from .draft import Draft
 from .resolve import BookIds, slug
 
+_LOST_APOSTROPHE = re.compile(r"\b(?:is|was|do|does|did|could|would|should|are|were|have|has|had)nt\b|"
+                              r"\b(?:Ive|youre|theyre|weve)\b")
 _NAME_IN_TEXT = re.compile(r"\b([A-Z][A-Za-z]+) ([A-Z][a-z]+(?:-[a-z]+)?)\b")
 
 
@@ -36,6 +38,7 @@ def to_draft(article: Article, ids: BookIds, profile_id: str | None) -> Draft:
     _person(draft, head, blocks, profile_id)
     _credentials(draft, head)
     _body(draft, head, blocks[head.end:body_stop])
+    _defects(draft, blocks[head.end:interview_stop])
     if found:
         _interview(draft, found, blocks)
     family = (draft.data.get("person") or {}).get("family")
@@ -134,6 +137,18 @@ def _body(draft: Draft, head: heads.Head, blocks: list[Block]) -> None:
         draft.data["sections"] = sections
     else:
         draft.lack("sections", "no section headings were recognised in the article", "import.no-sections")
+
+
+def _defects(draft: Draft, blocks: list[Block]) -> None:
+    """Words the page lost an apostrophe from (``isnt``, ``Zimings``): kept as published, noted."""
+    given = (draft.data.get("person") or {}).get("given")
+    possessive = re.compile(rf"\b{re.escape(given)}s\b") if given else None
+    for block in blocks:
+        found = _LOST_APOSTROPHE.findall(block.text) + (possessive.findall(block.text) if possessive else [])
+        if found:
+            words = ", ".join(dict.fromkeys(found))
+            draft.note(block, f"the page seems to have lost apostrophes ({words}): kept as published, compare "
+                       "with the original", "import.defect")
 
 
 def _unclosed(heading: str, draft: Draft, block: Block) -> str:
