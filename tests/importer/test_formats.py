@@ -164,3 +164,23 @@ def test_every_reader_gives_lines_of_its_file(tmp_path: Path) -> None:
     source = (ARTICLES / "chen-hua.html").read_text(encoding="utf-8").split("\n")
     for block in html.blocks:
         assert block.text.split()[0].strip("*[") in source[block.line - 1], block
+
+
+def test_html_lines_of_a_div_page(minimal: Path, tmp_path: Path) -> None:
+    """A CMS page: no <p>, lines of a <div> split by <br>; an XML declaration; verse lines in a <p>."""
+    page = tmp_path / "li-na.xhtml"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<html><body><div class="content">\n'
+        "Dr. Li Na | Small Steps<br>\nLi Na, MD<br>\n"
+        "Preface<br>\n<p>She walks to work,<br>whatever the weather.</p>\n"
+        "1. First Steps<br>\nShe began as a nurse in 1990, in a town of twelve thousand people.<br><br>\n"
+        "She became a doctor ten years later, and stayed in the same town.<br>\n"
+        "</div></body></html>\n", encoding="utf-8")
+    (item,) = import_articles([page], minimal)
+    data = load(item.target)
+    assert data["headline"] == "Small Steps" and data["credentials"]["degrees"] == ["MD"]
+    assert data["preface"]["paragraphs"] == ["She walks to work, whatever the weather."]
+    assert data["sections"] == [{"heading": "First Steps", "paragraphs": [
+        "She began as a nurse in 1990, in a town of twelve thousand people.",
+        "She became a doctor ten years later, and stayed in the same town."]}]
+    assert [b.line for b in item.draft.article.blocks][:3] == [3, 4, 5]

@@ -3,7 +3,8 @@
 Navigation, headers' menus, footers, scripts, forms and images are dropped; within ``<main>`` or
 ``<article>`` when the page has one. Headings ``<h1>``–``<h6>`` keep their level, ``<li>`` items
 their marker; text directly inside containers (``<div>`` pages) becomes paragraphs. Inline
-``<em>``/``<strong>``/``<a href>`` become the inline Markdown profiles allow; ``<br>`` a space.
+``<em>``/``<strong>``/``<a href>`` become the inline Markdown profiles allow; ``<br>`` is a space
+inside a paragraph and a paragraph break between a container's lines of text.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _INLINE_MARK = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**"}
 def read(path: Path, shown: str) -> Article:
     text = read_utf8(path, shown)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError) as exc:
         raise unreadable(shown, f"not an HTML document: {exc}") from exc
     article = Article(path, shown, [])
@@ -37,37 +38,41 @@ def read(path: Path, shown: str) -> Article:
 
 
 def _walk(element: etree._Element, article: Article) -> None:
+    """Blocks from ``element``'s block children; its own loose text (and inline children) as paragraphs."""
     run: list[str] = []
-    start = element.sourceline or 0
+    start = [0]
+    """The line the run's first visible text is on."""
 
-    def flush(line: int) -> None:
+    def take(text: str, line: int) -> None:
+        if not clean("".join(run)) and text.strip():
+            start[0] = line + text[: len(text) - len(text.lstrip())].count("\n")
+        run.append(text)
+
+    def flush() -> None:
         body = clean("".join(run))
         if body:
-            _add(article, Block(body, line))
+            _add(article, Block(body, start[0]))
         run.clear()
 
-    if element.text:
-        run.append(element.text)
+    take(element.text or "", element.sourceline or 0)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _DROP or not tag:
+        line = child.sourceline or element.sourceline or 0
+        if tag == "br":
+            flush()
+        elif tag in _DROP or not tag:
             if tag == "img" and (alt := clean(child.get("alt") or child.get("src") or "")):
-                article.dropped.append(Block(alt, child.sourceline or 0))
+                article.dropped.append(Block(alt, line))
         elif tag in _BLOCKS and not any(isinstance(g.tag, str) and g.tag in _BLOCKS | _CONTAINERS for g in child):
-            flush(start)
+            flush()
             _add(article, _block(child))
         elif tag in _BLOCKS or tag in _CONTAINERS:
-            flush(start)
+            flush()
             _walk(child, article)
         else:
-            if not run:
-                start = child.sourceline or start
-            run.append(_inline(child))
-        if child.tail:
-            if not run:
-                start = child.sourceline or start
-            run.append(child.tail)
-    flush(start)
+            take(_inline(child), line)
+        take(child.tail or "", line + (etree.tostring(child, encoding="unicode", with_tail=False).count("\n")))
+    flush()
 
 
 def _block(element: etree._Element) -> Block:
