@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import shutil
 from pathlib import Path
 
 import docx
 import pytest
 
-from importer.conftest import ARTICLES
+from conftest import RAW, SAMPLE
+from importer.conftest import ARTICLES, PROFILES
 from importer.scoring import load
 from publish.importer import read_article
 from publish.importer.run import import_articles
@@ -184,3 +187,42 @@ def test_html_lines_of_a_div_page(minimal: Path, tmp_path: Path) -> None:
         "She began as a nurse in 1990, in a town of twelve thousand people.",
         "She became a doctor ten years later, and stayed in the same town."]}]
     assert [b.line for b in item.draft.article.blocks][:3] == [3, 4, 5]
+
+
+def _as_html(lines: list[str], path: Path) -> Path:
+    path.write_text("<html><body>\n" + "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+                    + "\n</body></html>\n", encoding="utf-8")
+    return path
+
+
+def _as_markdown(lines: list[str], path: Path) -> Path:
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _as_docx(lines: list[str], path: Path) -> Path:
+    doc = docx.Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("pid", PROFILES)
+def test_same_article_same_profile_in_every_format(pid: str, minimal: Path, tmp_path: Path) -> None:
+    """Each sample article, one paragraph per line, as HTML, Markdown and DOCX: the same profile as the text."""
+    text = (RAW / f"{pid}.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.split("\n") if line.strip() and "image>" not in line]
+    book = tmp_path / "book"
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns("profiles", "raw"))
+    (book / "profiles").mkdir()
+
+    def data(source: Path) -> dict[str, object]:
+        (item,) = import_articles([source], book, pid, force=True)
+        got = load(item.target)
+        del got["editor_notes"]  # they cite lines (paragraph numbers for DOCX), which differ
+        return got
+
+    expected = data(RAW / f"{pid}.txt")
+    for convert, suffix in ((_as_html, ".html"), (_as_markdown, ".md"), (_as_docx, ".docx")):
+        assert data(convert(lines, tmp_path / f"{pid}{suffix}")) == expected, suffix

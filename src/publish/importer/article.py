@@ -69,6 +69,46 @@ IMAGE_NAME = re.compile(r"^\S+\.(?:png|jpe?g|gif|webp|svg|bmp)$", re.IGNORECASE)
 """A line that is only an image's file name: what a web page leaves where a picture was."""
 
 
+_BULLET = re.compile(r"^(?:[-–—•·▪●]\s*|\*\s+)(?=[^\s\d])")
+"""A bullet typed into the text (``-Member``, ``• Member``); ``*`` only with a space (``*emphasis*`` is not)."""
+_NUMBER = re.compile(r"^(\d{1,2})\s*[.、)）]\s*(?=[^\W\d_]|[\"“‘'])")
+
+
+def split_marker(text: str) -> tuple[str, str | None]:
+    """``- item`` → (``item``, ``-``); ``3.The Three-Heart…`` → (``The Three-Heart…``, ``3.``)."""
+    if m := _BULLET.match(text):
+        return text[m.end():], "-"
+    if m := _NUMBER.match(text):
+        return text[m.end():], f"{m.group(1)}."
+    return text, None
+
+
+_CLOSED = re.compile(r"[.!?。！？:：;；\"”’)\]]$")
+
+
+def normalise(blocks: list[Block]) -> list[Block]:
+    """The same blocks whatever the format: list markers typed into the text taken off, and the
+    paragraphs a page made of one broken sentence joined again — after a comma always, and without
+    closing punctuation when the next one starts in lower case."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind == "para" and block.marker is None:
+            text, marker = split_marker(block.text)
+            block = Block(text, block.line, marker=marker) if marker else block
+        previous = out[-1] if out else None
+        if previous is not None and _continues(previous, block):
+            out[-1] = Block(f"{previous.text} {block.text}", previous.line, marker=previous.marker)
+        else:
+            out.append(block)
+    return out
+
+
+def _continues(previous: Block, block: Block) -> bool:
+    if previous.kind != "para" or block.kind != "para" or block.marker is not None:
+        return False
+    return previous.text.endswith(",") or (not _CLOSED.search(previous.text) and block.text[:1].islower())
+
+
 def clean(text: str) -> str:
     """One line of text: NFC, no zero-width characters, every run of white space (NBSP too) one space."""
     text = unicodedata.normalize("NFC", text)

@@ -1,6 +1,7 @@
 """Recognised structure → a draft profile: the regions of an article, top down.
 
-1. clutter (navigation, WeChat lines) is dropped wherever it stands;
+1. the blocks are normalised (list markers typed into the text, sentences broken after a comma) and
+   clutter (navigation, WeChat lines) is dropped wherever it stands;
 2. the tail (editor, contact, origin, copyright) is found from the first such line after the head;
 3. the interview (two alternating speakers) inside the body;
 4. the head (title, update line, credentials, lists) — :mod:`publish.importer.head`;
@@ -19,7 +20,7 @@ from . import head as heads
 from . import interview as interviews
 from . import recognise as rec
 from . import tail as tails
-from .article import Article, Block
+from .article import Article, Block, normalise
 from .draft import Draft
 from .resolve import BookIds, slug
 
@@ -50,7 +51,7 @@ def to_draft(article: Article, ids: BookIds, profile_id: str | None) -> Draft:
 
 def _without_clutter(article: Article) -> list[Block]:
     kept = []
-    for block in article.blocks:
+    for block in normalise(article.blocks):
         if rec.is_clutter(block.text) and (len(block.text.split()) <= 12 or "article" in block.text.lower()):
             article.dropped.append(block)
         else:
