@@ -29,11 +29,14 @@ def import_articles(files: list[Path], book: Path, profile_id: str | None = None
     ids = BookIds.from_data(book_doc.data)
     planned = [_plan(path, book, ids, profile_id) for path in files]
     _refuse(planned, force)
-    for item in planned:
+    texts = []
+    for item in planned:  # every text made (and read back) before the first file is written
         data: dict[str, Any] = {"id": item.profile_id, **item.draft.data, "editor_notes": item.draft.editor_notes}
         header = (f"Imported from {_shown_from(item.source, book)} by `publish import`: a draft.\n"
                   "Check every editor_notes entry against the article, then remove it.")
-        write_profile(item.target, profile_text(data, header))
+        texts.append(profile_text(data, header))
+    for item, text in zip(planned, texts, strict=True):
+        write_profile(item.target, text)
         item.book_line = add_to_book(book_file, item.profile_id)
     for item in planned:
         item.check = _check(book, item)

@@ -82,7 +82,9 @@ def _plain(value: Any) -> Any:
 
 
 def write_profile(target: Path, text: str) -> None:
-    atomic.write_bytes(target, text.encode("utf-8"))
+    """Atomically; a replaced profile (``--force``) keeps its permissions."""
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    atomic.write_bytes(target, text.encode("utf-8"), mode)
 
 
 def add_to_book(book_file: Path, profile_id: str) -> str | None:
