@@ -146,7 +146,7 @@ def test_markdown_article(minimal: Path, tmp_path: Path) -> None:
     (item,) = import_articles([path], minimal)
     data = load(item.target)
     assert data["headline"] == "Listening to the Lungs" and data["person"]["honorific"] == "Dr."
-    assert data["credentials"]["lists"][0]["items"] == ["Director, Example Children's Clinic",
+    assert data["credentials"]["lists"][0]["items"] == ["Director, Example Children’s Clinic",
                                                          "Member, Example Asthma Society"]
     assert data["preface"]["paragraphs"] == ["She answers every letter her young patients send, *every one*, by hand."]
     assert [s["heading"] for s in data["sections"]] == ["Early Years", "The Clinic"]

@@ -110,3 +110,10 @@ def test_located_notes_point_into_the_article(imported: dict[str, Imported]) -> 
 def test_lost_apostrophes_are_noted(imported: dict[str, Imported]) -> None:
     defects = {n.location.line for n in imported["li-ziming"].notes if n.kind == "import.defect"}
     assert {104, 108, 114} <= defects  # "isnt", "wasnt", "Zimings": kept as published, noted
+
+
+def test_quotes_curled_where_certain(imported: dict[str, Imported], sample_book: Path) -> None:
+    got = load(sample_book / "profiles" / "li-jinsong.yaml")["sections"][0]["heading"]
+    assert got == load(SAMPLE / "profiles" / "li-jinsong.yaml")["sections"][0]["heading"]  # “…” as the editor set it
+    open_quotes = {n.location.line for n in imported["li-junmin"].notes if "straight double quotes" in n.message}
+    assert open_quotes == {24, 26}  # the quotation that runs over three preface paragraphs

@@ -1,7 +1,7 @@
 """Recognised structure → a draft profile: the regions of an article, top down.
 
 1. the blocks are normalised (list markers typed into the text, sentences broken after a comma) and
-   clutter (navigation, WeChat lines) is dropped wherever it stands;
+   clutter (navigation, WeChat lines) is dropped wherever it stands; typewriter quotes are curled;
 2. the tail (editor, contact, origin, copyright) is found from the first such line after the head;
 3. the interview (two alternating speakers) inside the body;
 4. the head (title, update line, credentials, lists) — :mod:`publish.importer.head`;
@@ -23,6 +23,7 @@ from . import tail as tails
 from .article import Article, Block, normalise
 from .draft import Draft
 from .resolve import BookIds, slug
+from .typography import curl
 
 _LOST_APOSTROPHE = re.compile(r"\b(?:is|was|do|does|did|could|would|should|are|were|have|has|had)nt\b|"
                               r"\b(?:Ive|youre|theyre|weve)\b")
@@ -31,7 +32,7 @@ _NAME_IN_TEXT = re.compile(r"\b([A-Z][A-Za-z]+) ([A-Z][a-z]+(?:-[a-z]+)?)\b")
 
 def to_draft(article: Article, ids: BookIds, profile_id: str | None) -> Draft:
     draft = Draft(article)
-    blocks = _without_clutter(article)
+    blocks = _without_clutter(draft)
     interview_stop = _tail_start(blocks)
     found = interviews.find(blocks, 0, interview_stop)
     body_stop = found.start if found else interview_stop
@@ -49,13 +50,17 @@ def to_draft(article: Article, ids: BookIds, profile_id: str | None) -> Draft:
     return draft
 
 
-def _without_clutter(article: Article) -> list[Block]:
+def _without_clutter(draft: Draft) -> list[Block]:
     kept = []
-    for block in normalise(article.blocks):
+    for block in normalise(draft.article.blocks):
         if rec.is_clutter(block.text) and (len(block.text.split()) <= 12 or "article" in block.text.lower()):
-            article.dropped.append(block)
-        else:
-            kept.append(block)
+            draft.article.dropped.append(block)
+            continue
+        text, balanced = curl(block.text)
+        if not balanced:
+            draft.note(block, "an odd number of straight double quotes (a quotation open or running over "
+                       "paragraphs): left straight", "import.defect")
+        kept.append(Block(text, block.line, block.kind, block.level, block.marker))
     return kept
 
 
