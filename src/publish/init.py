@@ -67,10 +67,12 @@ def init(dest: Path, *, book_id: str = "my-book", title: str = "My Book") -> lis
         raise
 
 
-def _book(project, book: Path, book_id: str, title: str, isbns: list[str]) -> list[Path]:  # type: ignore[no-untyped-def] # noqa: ANN001
+def _book(project, book: Path, book_id: str, title: str,  # type: ignore[no-untyped-def] # noqa: ANN001
+          isbns: list[str]) -> list[Path]:
     written: list[Path] = []
     if book.exists():
-        raise SourceError(f"{relpath(book)} exists: nothing written (choose another --book id)", Location(relpath(book)))
+        raise SourceError(f"{relpath(book)} exists: nothing written (choose another --book id)",
+                          Location(relpath(book)))
     values = {"book_id": book_id, "title": title, "year": str(date.today().year),
               "isbn_en_print": isbns[0], "isbn_en_pdf": isbns[1], "isbn_en_epub": isbns[2],
               "isbn_zh_print": isbns[3], "isbn_zh_pdf": isbns[4], "isbn_zh_epub": isbns[5]}
@@ -105,7 +107,8 @@ def _catalogues(project, book: Path) -> list[Path]:  # type: ignore[no-untyped-d
     sources = load_book(book)
     layout = project.layout
     written = [path for path, _ in extract(sources, layout, project.source_date(book))]
-    locales = dict.fromkeys(loc for e in sources.book.editions for loc in e.locales if loc != sources.book.source_locale)
+    book_ = sources.book
+    locales = dict.fromkeys(loc for e in book_.editions for loc in e.locales if loc != book_.source_locale)
     for locale in locales:
         for domain in domains(sources):
             po = layout.catalogue(locale, domain)

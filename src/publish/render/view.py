@@ -19,8 +19,6 @@ from ..vocab import bcp47
 from ..yamlsource import FieldPath
 
 
-
-
 @dataclass(frozen=True)
 class Text:
     """One unit in one or two languages."""
