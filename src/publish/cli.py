@@ -166,6 +166,21 @@ def release(book: str | None, version: str, out: Path | None, draft: bool, exclu
                f"(rebuilt: {', '.join(done.rebuilt) or 'nothing'})", err=True)
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--book", "book", help="The book: its folder or its id (default: the project's only book).")
+@click.option("--id", "profile_id", help="The profile id (default: from the subject's name); one article only.")
+@click.option("--force", is_flag=True, help="Replace a profile that exists.")
+def import_(files: tuple[Path, ...], book: str | None, profile_id: str | None, force: bool) -> None:
+    """Raw articles (.txt as copied from a web page, .md, .html, .docx) → draft profiles/<id>.yaml."""
+    from .importer.report import report
+    from .importer.run import import_articles
+
+    done = import_articles(list(files), default_book(book), profile_id, force=force)
+    if report(done, lambda s: click.echo(s, err=True)):
+        sys.exit(2)
+
+
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too
 
 main.add_command(catalog)
