@@ -14,6 +14,7 @@ from publish.errors import ReleaseError
 from publish.progress import Reporter
 from publish.release import cache as cache_mod
 from publish.release.bundle import ReleaseOptions, release
+
 from .test_release import make_book
 
 
