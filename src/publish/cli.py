@@ -37,13 +37,10 @@ class _Group(click.Group):
 
 
 def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]
-    """The project around the book named (or around the current folder) and the book's folder: a path, an id
-    under the project's books folder, or the project's only book. Made once, here, at the edge."""
-    from .project import load_project
+    """The project and the book's folder, made once, here, at the edge (see :func:`publish.project.locate`)."""
+    from .project import locate
 
-    start = Path(book) if book and Path(book).exists() else None
-    project = load_project(start)
-    return project, project.book(book)
+    return locate(book)
 
 
 def default_book(book: str | None) -> Path:
