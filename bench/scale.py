@@ -4,8 +4,10 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
 - pages: of every PDF built (print + digital);
 - build_pdf_jobs1_s / weasyprint_s / ratio: `publish build -f print -f pdf --jobs 1` against the bare
   `weasyprint` command on the same intermediate HTML and CSS, one process per file (as bench/run.py);
-- build_jobs1_s, build_jobs2_s, jobs2_speedup: every format (print, pdf, epub); per_file_s: each file's
-  share of the --jobs 1 build, from the time between the build's progress lines;
+- build_jobs1_s, build_jobs2_s, jobs2_speedup: every format (print, pdf, epub), each from an empty cache;
+  per_file_s: each stage's share of the --jobs 1 build, from the time between the build's progress lines;
+  build_noop_s: the --jobs 2 build again, nothing changed; build_one_paragraph_s: again after one
+  paragraph of one profile was edited (and its share of the full --jobs 2 build);
 - ms_per_page: build_pdf_jobs1_s per PDF page; cpu_*: the same runs' CPU seconds (user + system of the
   process and its workers: on a shared machine CPU time moves far less than wall time);
 - peak_rss_mb: the largest resident set of the build process or any of its workers (getrusage of children);
@@ -101,12 +103,12 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict[str, Any]:
 
 
 def per_file(lines: list[tuple[float, str]]) -> dict[str, float]:
-    """Each written file's share of a --jobs 1 build: the time since the previous progress line."""
+    """Each stage's share of a --jobs 1 build (``edition: stage (detail)`` progress lines): the time since
+    the previous line."""
     out, previous = {}, 0.0
     for at, text in lines:
-        m = re.match(r"wrote (\S+)", text)
-        if m:
-            out[Path(m.group(1)).name] = round(at - previous, 2)
+        if re.match(r"[\w-]+: ", text):
+            out[text] = round(at - previous, 2)
         previous = at
     return out
 
@@ -198,8 +200,8 @@ def validators_before(cache: Path, env: dict[str, str]) -> dict[str, float]:
     from publish.release.validators import _jar
 
     entries = sorted(p.parent for p in (cache / "editions").glob("*/result.json"))
-    pdfs = [e / fmt for e in entries for fmt in ("print", "pdf")]
-    epubs = [e / "epub" for e in entries]
+    pdfs = [p for e in entries for p in sorted(e.glob("*.pdf"))]
+    epubs = [p for e in entries for p in sorted(e.glob("*.epub"))]
     start = time.perf_counter()
     for pdf in pdfs:
         subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True)
@@ -287,8 +289,10 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
     with tempfile.TemporaryDirectory(prefix=f"publish-scale-{size}-") as tmp:
         work = Path(tmp)
         book = make_project(work / "project", size, editions)
+        cache = work / "project" / ".publish-cache"
         publish = [str(VENV / "publish"), "build", str(book)]
         if "build" in stages:
+            shutil.rmtree(cache, ignore_errors=True)   # every build below but the no-op starts from no cache
             r = run([*publish, "-f", "print", "-f", "pdf", "--jobs", "1", "--out", str(work / "b1")], work, env)
             figures["pages"] = pages(work / "b1")
             figures["build_pdf_jobs1_s"] = round(r["wall"], 2)
@@ -314,6 +318,7 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
             figures["ratio"] = round(r["wall"] / b["wall"], 3)
             figures["cpu_ratio"] = round(r["cpu"] / b["cpu"], 3)
             for jobs_n in (1, 2):
+                shutil.rmtree(cache, ignore_errors=True)
                 r = run([*publish, "--jobs", str(jobs_n), "--out", str(work / f"all{jobs_n}")], work, env)
                 figures[f"build_jobs{jobs_n}_s"] = round(r["wall"], 2)
                 figures[f"build_jobs{jobs_n}_cpu_s"] = round(r["cpu"], 2)
@@ -321,7 +326,18 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
                 if jobs_n == 1:
                     figures["per_file_s"] = per_file(r["lines"])
             figures["jobs2_speedup"] = round(figures["build_jobs1_s"] / figures["build_jobs2_s"], 3)
+            r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)   # nothing changed
+            figures["build_noop_s"] = round(r["wall"], 2)
+            profile = sorted((book / "profiles").glob("*.yaml"))[0]
+            text = profile.read_text(encoding="utf-8")
+            m = re.search(r"\n( +- )([A-Z][^\n]{40,})\n", text)   # the first paragraph of prose
+            assert m is not None
+            profile.write_text(text.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
+            r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)
+            figures["build_one_paragraph_s"] = round(r["wall"], 2)
+            figures["build_one_paragraph_share"] = round(r["wall"] / figures["build_jobs2_s"], 3)
         if "release" in stages:
+            shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
             figures.update(release(book, env, work))
             figures["validators_before_s"] = validators_before(work / "project" / ".publish-cache", env)
         if "tagged" in stages:

@@ -156,3 +156,14 @@ def test_another_babel_version_rewrites_no_file(monkeypatch: pytest.MonkeyPatch)
                        encoding="utf-8")
     cycle()   # a real change: the template is written, with the stamps of the tools that wrote it
     assert b"Generated-By: Babel 99.0.0" in POT.read_bytes() and b"POT-Creation-Date: 2030-" in POT.read_bytes()
+
+
+def test_obsolete_entry_with_previous_msgid_is_read() -> None:
+    """msgmerge writes ``#~| msgid`` when a fuzzy entry goes obsolete; Babel alone rejects the line
+    (found by the property test)."""
+    from publish.catalogs import pofile
+
+    data = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            b'#, fuzzy\n#~| msgid "Blood new."\n#~ msgid "Blood the hope."\n#~ msgstr "\xe8\xaf\x91\xe6\x96\x87"\n')
+    catalog = pofile.parse(data, "x.po")
+    assert [m.string for m in catalog.obsolete.values()] == ["译文"]

@@ -19,7 +19,7 @@ from publish.errors import PublishError, ReleaseError
 from publish.release import gate
 from publish.release.bundle import ReleaseOptions, release
 from publish.release.onix import validate_onix
-from publish.release.validators import pdffonts
+from publish.release.pdfcheck import check_pdf
 from publish.sources import load_book
 
 pytestmark = pytest.mark.slow
@@ -197,7 +197,7 @@ def test_gate_sees_an_unembedded_font(tmp_path: Path) -> None:
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
     pdf.save(tmp_path / "plain.pdf")
-    report = pdffonts(tmp_path / "plain.pdf")
+    report, _ = check_pdf(tmp_path / "plain.pdf")
     assert not report.clean and "not embedded" in report.messages[0]
     problems = gate.validators(tmp_path / "plain.pdf", {report.tool: {"messages": list(report.messages)}})
     assert problems and problems[0].kind == "gate.validator"
