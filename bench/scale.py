@@ -364,7 +364,10 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     load_before = os.getloadavg()
     started = time.perf_counter()
-    results = [measure(size, editions, set(args.stages.split(",")), env) for size in sizes]
+    results = []
+    for size in sizes:
+        results.append(measure(size, editions, set(args.stages.split(",")), env))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)   # each size as soon as it is measured
     result = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
               "loadavg_after": [round(x, 2) for x in os.getloadavg()],
               "total_s": round(time.perf_counter() - started, 1), "sizes": results}
