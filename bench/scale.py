@@ -212,7 +212,10 @@ def validators_before(cache: Path, env: dict[str, str]) -> dict[str, float]:
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(["java", "-jar", str(_jar()), str(path), "--json", str(Path(tmp) / "r.json")],
                            capture_output=True, timeout=900)
+            if not (Path(tmp) / "r.json").is_file():
+                raise SystemExit(f"EPUBCheck did not run on {path}")
 
+    assert pdfs and epubs, f"no cached artifacts under {cache}"
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, min(len(epubs), os.cpu_count() or 1))) as pool:
         list(pool.map(one, epubs))
