@@ -120,10 +120,11 @@ def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, 
     return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts)
 
 
-def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # type: ignore[no-untyped-def] # noqa: ANN001
-    from .render.pdf import FORMATS, render_pdf
+def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime, printer: str = "generic"):  # type: ignore[no-untyped-def] # noqa: ANN001
+    from .prepress.profiles import profile
+    from .render.pdf import FORMATS, print_format, render_pdf
 
-    fmt = FORMATS["print" if job.fmt == "layout" else job.fmt]
+    fmt = print_format(profile(printer)) if job.fmt in ("print", "layout") else FORMATS[job.fmt]
     return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots,
                       base=base, modified=when, page_map=job.fmt in ("print", "layout"))
 
@@ -152,7 +153,7 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
         if "epub" in formats and "print" not in formats:
             jobs_list.append(Job(edition.id, "layout", p.html, p.css, None))
         progress(f"{edition.id}: HTML ready, translation coverage {coverage[edition.id]:.2f}%")
-    args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], when)
+    args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], when, sources.book.printer.profile)
     artifacts: list[Artifact] = []
     errors: list[Problem] = []
     layouts: dict[str, tuple] = {}
