@@ -172,6 +172,10 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
                 progress(f"wrote {job.target} ({result.pages} pages)")
     if errors:
         raise RenderError(errors)
+    for artifact in [a for a in artifacts if a.fmt == "print"]:
+        wrap, spine_mm = _cover_wrap(sources, prepared[artifact.edition], artifact, when=when, draft=draft)
+        artifacts.append(wrap)
+        progress(f"wrote {wrap.path} (spine {spine_mm:.2f} mm for {artifact.pages} pages)")
     if "epub" in formats:
         for edition in chosen:
             target = _target(out, sources, edition, "epub")
@@ -179,6 +183,20 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
             artifacts.append(Artifact(edition.id, "epub", target, 0, coverage[edition.id]))
             progress(f"wrote {target}")
     return artifacts
+
+
+def _cover_wrap(sources: Sources, p: Prepared, interior: Artifact, *, when: datetime,
+                draft: bool) -> tuple[Artifact, float]:
+    """The print edition's cover wrap, its spine from the interior's real page count."""
+    from .prepress.coverwrap import write_cover_wrap
+    from .render.view import bcp47
+
+    target = interior.path.with_name(interior.path.name.replace(".print.pdf", ".cover.pdf"))
+    geo = write_cover_wrap(target, view=p.view, lang=bcp47(p.edition.locales[0]), isbn=p.edition.isbn.get("print", ""),
+                     printer=sources.book.printer, pages=interior.pages, trim=sources.book.trim, fonts_css=p.css,
+                     latin_font=p.fonts.latin.family, roots=[sources.root.resolve()], base=sources.root.resolve(),
+                     when=when, draft=draft)
+    return Artifact(interior.edition, "cover", target, 1, interior.coverage), geo.spine
 
 
 def _target(out: Path, sources: Sources, edition: Edition, fmt: str) -> Path:

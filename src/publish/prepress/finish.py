@@ -164,3 +164,93 @@ def _stable_ids(pdf, identifier: bytes) -> None:  # type: ignore[no-untyped-def]
             stable = f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identifier.decode())}"
             meta["xmpMM:DocumentID"] = stable
             meta["xmpMM:InstanceID"] = stable
+
+
+def finish_cover(path: Path, bleed_mm: float, *, identifier: bytes) -> None:
+    """The cover wrap: TrimBox the wrap less the bleed, BleedBox = MediaBox, colours in CMYK."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        _output_intent(pdf)
+        _repair_cid_fonts(pdf)
+        for key in ("/Outlines", "/PageMode"):
+            if key in pdf.Root:
+                del pdf.Root[key]
+        b = bleed_mm * PT
+        for page in pdf.pages:
+            x0, y0, x1, y1 = (float(v) for v in page.obj.MediaBox)
+            page.obj.MediaBox = pikepdf.Array([round(v, 4) for v in (x0, y0, x1, y1)])
+            page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in (x0, y0, x1, y1)])
+            page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in (x0 + b, y0 + b, x1 - b, y1 - b)])
+            for key in ("/CropBox", "/ArtBox", "/Annots"):
+                if key in page.obj:
+                    del page.obj[key]
+        rgb_to_cmyk(pdf)
+        _stable_ids(pdf, identifier)
+        pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
+
+
+def rgb_to_cmyk(pdf) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
+    """Rewrite every DeviceRGB colour operator of every page and form XObject in DeviceCMYK: neutral
+    greys in black ink only (``0 0 0 rg`` → ``0 0 0 1 k``: bars and type stay single-ink), other
+    colours through the output intent's profile (LittleCMS). Returns the number of operators changed."""
+    import pikepdf
+
+    from .coverwrap import cmyk
+
+    def convert(values: list[float]) -> list[float]:
+        r, g, b = values
+        if abs(r - g) < 1e-6 and abs(g - b) < 1e-6:
+            return [0.0, 0.0, 0.0, round(1 - r, 4)]
+        return list(cmyk((round(r * 255), round(g * 255), round(b * 255))))
+
+    changed = 0
+    seen: set[tuple[int, int]] = set()
+
+    def walk(holder) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
+        nonlocal changed
+        ops = []
+        dirty = False
+        space = {"fill": "", "stroke": ""}
+        for operands, op in pikepdf.parse_content_stream(holder):
+            name = str(op)
+            if name in ("rg", "RG"):
+                ops.append(([*convert([float(v) for v in operands])], pikepdf.Operator("k" if name == "rg" else "K")))
+                dirty = True
+                changed += 1
+                continue
+            if name in ("cs", "CS"):
+                which = "fill" if name == "cs" else "stroke"
+                space[which] = str(operands[0])
+                if space[which] == "/DeviceRGB":
+                    ops.append(([pikepdf.Name.DeviceCMYK], op))
+                    dirty = True
+                    continue
+            if name in ("sc", "scn", "SC", "SCN") and space["fill" if name.islower() else "stroke"] == "/DeviceRGB":
+                ops.append(([*convert([float(v) for v in operands])], op))
+                dirty = True
+                changed += 1
+                continue
+            ops.append((operands, op))
+        if dirty:
+            holder.write(pikepdf.unparse_content_stream(ops))
+
+    def resources(res) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
+        for xobj in (res.get("/XObject", {}) if res is not None else {}).values():
+            if xobj.objgen in seen or xobj.get("/Subtype") != "/Form":
+                continue
+            seen.add(xobj.objgen)
+            walk(xobj)
+            group = xobj.get("/Group")
+            if group is not None and group.get("/CS") == "/DeviceRGB":
+                group.CS = pikepdf.Name.DeviceCMYK
+            resources(xobj.get("/Resources"))
+
+    for page in pdf.pages:
+        page.contents_coalesce()
+        walk(page.obj.Contents)
+        group = page.obj.get("/Group")
+        if group is not None and group.get("/CS") == "/DeviceRGB":
+            group.CS = pikepdf.Name.DeviceCMYK
+        resources(page.obj.get("/Resources"))
+    return changed

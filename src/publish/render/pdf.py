@@ -123,6 +123,27 @@ class PrintPdf(PdfFormat):
 
 
 @dataclass(frozen=True)
+class CoverWrapPdf(PdfFormat):
+    """The print edition's cover wrap (:mod:`publish.prepress.coverwrap`): the page size and layout are
+    in the document; finished with pikepdf (boxes from the cover bleed, CMYK, output intent)."""
+
+    bleed_mm: float = 3.0
+
+    def page_css(self, trim: Trim) -> str:
+        return ""
+
+    def colour_css(self) -> str:
+        return (f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
+                "components: cyan, magenta, yellow, black; }\n")
+
+    def finish(self, path: Path, identifier: bytes) -> int | None:
+        from ..prepress.finish import finish_cover
+
+        finish_cover(path, self.bleed_mm, identifier=identifier)
+        return 1
+
+
+@dataclass(frozen=True)
 class DigitalPdf(PdfFormat):
     """PDF/UA-1 for screens: tagged, no bleed or marks, internal links and bookmarks."""
 
