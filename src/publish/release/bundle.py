@@ -26,10 +26,11 @@ from ..errors import Problem, ReleaseError, RenderError
 from ..sources import Sources, load_book
 from . import cache as cache_mod
 from . import gate
+from .preflight import pdfcpu_strict, print_preflight
 from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub", "cover": "cover.pdf"}
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -55,6 +56,8 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
         problems += gate.coverage(sources, edition_id, float(result["coverage"]))
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
+        if "cover" not in result["validators"]:
+            problems += gate.no_cover_wrap(sources, edition_id)
     if problems and not draft:
         raise ReleaseError(problems)
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
@@ -99,6 +102,10 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
             ran = [("epub", reports[files["epub"]])]
             ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+            if "cover" in files:
+                checks["cover"] = {}
+                ran += [(f, check(files[f])) for f in ("print", "cover") for check in (pdfcpu_strict, qpdf_check)]
+                ran += print_preflight(sources, edition_id, files, result)
             for fmt, report in ran:
                 checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
             result["validators"] = checks
@@ -118,6 +125,7 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     try:
         rows = []
+        wraps: list[dict] = []
         for edition in sources.book.editions:
             entry, when = entries[edition.id]
             result = entry.result
@@ -131,7 +139,13 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                 rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
                              "cover": f"{stem}-cover.jpg", "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
-        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
+            if "cover" in result["validators"]:
+                target = tmp / f"{stem}.{SUFFIX['cover']}"
+                shutil.copyfile(entry.file("cover"), target)
+                wraps.append({"edition": edition, "path": target, "spine_mm": result.get("spine_mm"),
+                              "coverage": result["coverage"], "validators": result["validators"]["cover"]})
+        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems,
+                        wraps=wraps)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")

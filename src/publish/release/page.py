@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -28,6 +27,7 @@ FORMATS = {  # display order: short name, long name, media type
     "epub": ("EPUB 3", "Reflowable e-book", "application/epub+zip"),
     "pdf": ("PDF", "Tagged, PDF/UA-1", "application/pdf"),
     "print": ("Print PDF", "Print-ready, PDF/X-4", "application/pdf"),
+    "cover-wrap": ("Cover wrap", "Print cover: back, spine, front; PDF/X-4", "application/pdf"),
     "cover": ("Cover", "JPEG image", "image/jpeg"),
 }
 LANGUAGES = {"en": "English", "zh-Hans": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}

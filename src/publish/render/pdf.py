@@ -19,10 +19,10 @@ from pathlib import Path
 from .. import assets, atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
+from ..prepress.profiles import GENERIC, PrinterProfile
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdflang import language_tags
-from ..prepress.profiles import GENERIC, PrinterProfile
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
