@@ -118,8 +118,12 @@ class PrintPdf(PdfFormat):
                 "components: cyan, magenta, yellow, black; }\n"
                 "html { color: device-cmyk(0 0 0 1); }\n"
                 ".credentials, .credit { border-color: device-cmyk(0 0 0 0.5); }\n"
-                ".rights-pending, .draft-mark { color: device-cmyk(0 0.9 0.85 0.25); "
-                "border-color: device-cmyk(0 0.9 0.85 0.25); }\n")
+                f".rights-pending, .draft-mark {{ color: {self.alert}; border-color: {self.alert}; }}\n")
+
+    @property
+    def alert(self) -> str:
+        """Draft and rights warnings: red, or grey in black ink for a black-and-white interior."""
+        return "device-cmyk(0 0 0 0.6)" if self.profile.interior == "bw" else "device-cmyk(0 0.9 0.85 0.25)"
 
 
 @dataclass(frozen=True)
