@@ -30,6 +30,8 @@ from typing import Any
 
 from .. import assets
 from ..model import Printer, Trim
+from ..theme import DEFAULT as DEFAULT_THEME
+from ..theme import Theme
 from .profiles import Paper, PrinterProfile
 
 BACKGROUND = (27, 42, 65)       # the ebook cover's colours (render/cover.py), as sRGB
@@ -82,9 +84,12 @@ def cmyk(rgb: tuple[int, int, int]) -> tuple[float, float, float, float]:
     """sRGB → the output intent's CMYK (FOGRA39), colour-managed with LittleCMS (Pillow's ImageCms)."""
     from PIL import Image, ImageCms
 
-    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(assets.CMYK_PROFILE)),
+    output = ImageCms.getOpenProfile(str(assets.CMYK_PROFILE))
+    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), output,
                                         "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), transform).getpixel((0, 0))
+    converted = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), transform)
+    assert converted is not None
+    pixel = converted.getpixel((0, 0))
     return tuple(round(v / 255, 3) for v in pixel)  # type: ignore[return-value,union-attr]
 
 
@@ -162,7 +167,8 @@ def wrap_html(view: dict[str, Any], geo: WrapGeometry, profile: PrinterProfile, 
         else:
             length = geo.trim_h - 2 * safe - 16
             line = '<span class="sep"> · </span>'.join(f"<span>{e(p)}</span>" for p in parts)
-            spine = (f'<div class="spine en" lang="{e(lang)}" style="left:{geo.spine_x + geo.spine / 2 - length / 2:.3f}mm; '
+            left = geo.spine_x + geo.spine / 2 - length / 2
+            spine = (f'<div class="spine en" lang="{e(lang)}" style="left:{left:.3f}mm; '
                      f'top:{geo.bleed + geo.trim_h / 2 - geo.spine / 2:.3f}mm; width:{length:.3f}mm; '
                      f'height:{geo.spine:.3f}mm; line-height:{geo.spine:.3f}mm; font-size:{size_pt:.2f}pt">'
                      f"{line}</div>")
@@ -206,7 +212,7 @@ div.back p, div.back p + p {{ text-indent: 0; }}
 
 def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str, printer: Printer, pages: int,
                      trim: Trim, fonts_css: str, latin_font: str, roots: list[Path], base: Path,
-                     when: datetime, draft: bool) -> WrapGeometry:
+                     when: datetime, draft: bool, theme: Theme | None = None) -> WrapGeometry:
     """Lay out and write the cover wrap of a print edition whose interior has ``pages`` pages."""
     from ..render.pdf import CoverWrapPdf, render_pdf
     from .profiles import profile as profile_named
@@ -217,5 +223,6 @@ def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str
     html = wrap_html(view, geo, profile, lang=lang, isbn=isbn, editor=editor, draft=draft, latin_font=latin_font,
                      spine_text=profile.spine_text(pages, geo.spine))
     fmt = CoverWrapPdf("cover-wrap", "cover.pdf", "pdf/x-4", bleed_mm=geo.bleed)
-    render_pdf(html, target, fmt, trim=trim, extra_css=fonts_css, roots=roots, base=base, modified=when)
+    render_pdf(html, target, fmt, trim=trim, extra_css=fonts_css, roots=roots, base=base, modified=when,
+               theme=theme or DEFAULT_THEME)
     return geo

@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .profiles import PT, PrinterProfile
 
@@ -209,10 +210,11 @@ def rgb_to_cmyk(pdf) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
 
     def walk(holder) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
         nonlocal changed
-        ops = []
+        ops: list[tuple[Any, Any]] = []
         dirty = False
         space = {"fill": "", "stroke": ""}
-        for operands, op in pikepdf.parse_content_stream(holder):
+        for instruction in pikepdf.parse_content_stream(holder):
+            operands, op = instruction.operands, instruction.operator
             name = str(op)
             if name in ("rg", "RG"):
                 ops.append(([*convert([float(v) for v in operands])], pikepdf.Operator("k" if name == "rg" else "K")))
@@ -233,7 +235,7 @@ def rgb_to_cmyk(pdf) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
                 continue
             ops.append((operands, op))
         if dirty:
-            holder.write(pikepdf.unparse_content_stream(ops))
+            holder.write(pikepdf.unparse_content_stream(ops))  # type: ignore[arg-type]
 
     def resources(res) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
         for xobj in (res.get("/XObject", {}) if res is not None else {}).values():

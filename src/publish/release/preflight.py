@@ -74,7 +74,8 @@ def colours(pdf) -> Colours:  # type: ignore[no-untyped-def] # noqa: ANN001
     def walk(stream, resources, where: str) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
         nonlocal seps
         space = {"f": "/DeviceGray", "s": "/DeviceGray"}
-        for operands, op in pikepdf.parse_content_stream(stream):
+        for instruction in pikepdf.parse_content_stream(stream):
+            operands, op = instruction.operands, instruction.operator
             name = str(op)
             if name in ("rg", "RG"):
                 rgb.append(f"{where}: {name} operator (DeviceRGB)")
@@ -235,7 +236,8 @@ def _marks_outside(page, bleed: tuple[float, ...], trim: tuple[float, ...], *, w
     points: list[tuple[float, float]] = []
     strokes: list[list[tuple[float, float]]] = []
     resources = page.obj.get("/Resources")
-    for operands, op in pikepdf.parse_content_stream(page.obj):
+    for instruction in pikepdf.parse_content_stream(page.obj):
+        operands, op = instruction.operands, instruction.operator
         name = str(op)
         if name == "q":
             stack.append(ctm[:])
@@ -262,7 +264,8 @@ def _marks_outside(page, bleed: tuple[float, ...], trim: tuple[float, ...], *, w
         out.append(f"{len(strokes)} crop-mark strokes (want 8)")
     for stroke in strokes:
         for x, y in stroke:
-            if bleed[0] - TOLERANCE_PT < x < bleed[2] + TOLERANCE_PT and bleed[1] - TOLERANCE_PT < y < bleed[3] + TOLERANCE_PT:
+            t = TOLERANCE_PT
+            if bleed[0] - t < x < bleed[2] + t and bleed[1] - t < y < bleed[3] + t:
                 out.append(f"a crop mark at ({x:.1f}, {y:.1f}) pt is inside the bleed")
                 break
     return out
@@ -332,7 +335,7 @@ def cover(path: Path, profile: PrinterProfile, geo: WrapGeometry, *, isbn: str, 
         width, height = (media[2] - media[0]) / PT, (media[3] - media[1]) / PT
         want_w = 2 * geo.trim_w + geo.spine + 2 * geo.bleed
         if abs(width - want_w) * PT > TOLERANCE_PT or abs(height - (geo.trim_h + 2 * geo.bleed)) * PT > TOLERANCE_PT:
-            messages.append(f"cover {width:.2f} × {height:.2f} mm; want {want_w:.2f} × {geo.trim_h + 2 * geo.bleed:.2f} "
+            messages.append(f"cover {width:.2f} × {height:.2f} mm; want {want_w:.2f} × {geo.height:.2f} "
                             f"(2 × {geo.trim_w:g} trim + {geo.spine:.2f} spine + 2 × {geo.bleed:g} bleed)")
         if not (_inside(trim, bleed) and _inside(bleed, media)):
             messages.append("boxes not nested Trim ⊂ Bleed ⊂ Media")
@@ -358,7 +361,8 @@ def _safe_zones(path: Path, profile: PrinterProfile, geo: WrapGeometry, *, spine
     k = 25.4 / 72
     safe, fold = profile.cover_safe_mm, profile.spine_safe_mm
     top, bottom = geo.bleed + safe, geo.bleed + geo.trim_h - safe
-    zones = {"back": (geo.bleed + safe, geo.spine_x - safe), "front": (geo.front_x + safe, geo.front_x + geo.trim_w - safe)}
+    zones = {"back": (geo.bleed + safe, geo.spine_x - safe),
+             "front": (geo.front_x + safe, geo.front_x + geo.trim_w - safe)}
     spine = (geo.spine_x + fold, geo.front_x - fold)
     problems = []
     for word in root.iter("{http://www.w3.org/1999/xhtml}word"):
