@@ -210,7 +210,7 @@ def _cover_wrap(sources: Sources, p: Prepared, interior: Artifact, *, theme: The
     target = interior.path.with_name(interior.path.name.replace(".print.pdf", ".cover.pdf"))
     geo = write_cover_wrap(target, view=p.view, lang=bcp47(p.edition.locales[0]), isbn=p.edition.isbn.get("print", ""),
                            printer=sources.book.printer, pages=interior.pages, trim=sources.book.trim,
-                           fonts_css=p.css, latin_font=p.fonts.latin.family, roots=[sources.root.resolve()],
+                           fonts_css=p.css, latin_font=p.fonts.latin, roots=[sources.root.resolve()],
                            base=sources.root.resolve(), when=p.when, draft=draft, theme=theme)
     return Artifact(interior.edition, "cover", target, 1, interior.coverage, p.when), geo.spine
 

@@ -14,14 +14,17 @@ barcode area (bottom right, inset from the spine fold and the bottom trim).
 
 Spine text (title, editor, publisher) only when the profile's rule allows it for this spine. English
 spines read top to bottom (the English-language convention: readable when the book lies face up);
-Chinese spines are set upright, one character under the other, as Chinese books are shelved and read
-— WeasyPrint 70 has no ``writing-mode``, so each character is its own line in a one-em column.
+Chinese spines are set upright, one character under the other, as Chinese books are shelved and read,
+with Latin runs (a romanised name, "ShanghaiDoctor.cn") turned 90° clockwise as in vertical Chinese
+setting — WeasyPrint 70 has no ``writing-mode``, so each character is its own line in a one-em column
+and each Latin run a rotated box as long as the face's metrics say.
 """
 
 from __future__ import annotations
 
 import html as html_lib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -30,6 +33,7 @@ from typing import Any
 
 from .. import assets
 from ..model import Printer, Trim
+from ..render.fonts import Face
 from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .profiles import Paper, PrinterProfile
@@ -118,8 +122,26 @@ def barcode_svg(isbn13: str, *, font: str, height_mm: float) -> str:
     return re.sub(r'style="([^"]*)"', attributes, svg)
 
 
+def _upright_part(text: str, size_pt: float, latin_length: Callable[[str, float], float]) -> str:
+    """One spine item set upright for a Chinese spine: each Han character (and CJK punctuation) under
+    the one before; a run of Latin letters turned 90° clockwise in a slot as long as the run."""
+    e = html_lib.escape
+    column = size_pt * 1.2 * 25.4 / 72         # the column width, mm
+    out = []
+    for run in re.findall(r"[A-Za-z0-9][A-Za-z0-9 .,'&()-]*[A-Za-z0-9.)]|[A-Za-z0-9]|\S", text):
+        if run[0].isascii() and run[0].isalnum():
+            length = latin_length(run, size_pt) + 0.6
+            out.append(f'<span class="latin" lang="en" style="height:{length:.3f}mm; width:{column:.3f}mm">'
+                       f'<span style="width:{length:.3f}mm; height:{column:.3f}mm; line-height:{column:.3f}mm; '
+                       f'left:{(column - length) / 2:.3f}mm; top:{(length - column) / 2:.3f}mm">{e(run)}</span></span>')
+        else:
+            out.append(f"<span>{e(run)}</span>")
+    return f'<span class="part">{"".join(out)}</span>'
+
+
 def wrap_html(view: dict[str, Any], geo: WrapGeometry, profile: PrinterProfile, *, lang: str, isbn: str,
-              editor: str | None, draft: bool, latin_font: str, spine_text: bool) -> str:
+              editor: str | None, draft: bool, latin_font: str, spine_text: bool,
+              latin_length: Callable[[str, float], float] = lambda text, pt: len(text) * pt * 0.5 * 25.4 / 72) -> str:
     """The cover wrap as one HTML page, every length in millimetres from the wrap's top left corner."""
     e = html_lib.escape
     safe, inset = profile.cover_safe_mm, profile.barcode_inset_mm
@@ -144,7 +166,7 @@ def wrap_html(view: dict[str, Any], geo: WrapGeometry, profile: PrinterProfile, 
     frame = (f'<div class="frame" style="left:{geo.front_x + frame_in:.3f}mm; top:{geo.bleed + frame_in:.3f}mm; '
              f'width:{geo.trim_w - 2 * frame_in:.3f}mm; height:{geo.trim_h - 2 * frame_in:.3f}mm"></div>')
     bw, bh = profile.barcode_mm
-    code_h = min(18.0, bh - 12.0)
+    code_h = min(18.0, bh - 14.0)           # bar height: the box holds the ISBN line, bars and digits
     code = barcode_svg(isbn, font=latin_font, height_mm=code_h) if isbn else ""
     blurb = "".join(both(p, "blurb") for p in view.get("blurb") or [])
     back = (f'<div class="back" style="left:{geo.bleed + pad:.3f}mm; top:{geo.bleed + pad:.3f}mm; '
@@ -159,8 +181,7 @@ def wrap_html(view: dict[str, Any], geo: WrapGeometry, profile: PrinterProfile, 
         room = geo.spine - 2 * profile.spine_safe_mm
         size_pt = max(4.0, min(9.0, room * 72 / 25.4 * 0.7))
         if chinese:
-            col = "".join(f'<span class="part">{"".join(f"<span>{e(ch)}</span>" for ch in part if not ch.isspace())}'
-                          "</span>" for part in parts)
+            col = "".join(_upright_part(part, size_pt, latin_length) for part in parts)
             spine = (f'<div class="spine zh" lang="{e(lang)}" style="left:{geo.spine_x + geo.spine / 2:.3f}mm; '
                      f'top:{geo.bleed + safe + 8:.3f}mm; font-size:{size_pt:.2f}pt; '
                      f'height:{geo.trim_h - 2 * safe - 16:.3f}mm">{col}</div>')
@@ -195,14 +216,16 @@ div.back p, div.back p + p {{ text-indent: 0; }}
 .blurb {{ text-align: justify; margin-bottom: 3mm; }}
 .blurb:lang(zh) {{ text-align: left; }}
 .blurb.alt {{ color: {_css_cmyk(MUTED)}; }}
-.barcode {{ background: device-cmyk(0 0 0 0); color: device-cmyk(0 0 0 1); text-align: center; padding-top: 2mm; }}
+.barcode {{ background: device-cmyk(0 0 0 0); color: device-cmyk(0 0 0 1); text-align: center; padding-top: 1mm; }}
 .barcode .isbn {{ font-size: 8pt; letter-spacing: 0.05em; margin-bottom: 0.5mm; }}
 .barcode svg {{ display: block; margin: 0 auto; }}
 .spine {{ white-space: nowrap; text-align: center; }}
 .spine.en {{ transform: rotate(90deg); }}
 .spine.zh {{ width: 1.2em; margin-left: -0.6em; line-height: 1.15; }}
 .spine.zh .part {{ display: block; margin-bottom: 1.2em; }}
-.spine.zh .part span {{ display: block; }}
+.spine.zh .part > span {{ display: block; }}
+.spine.zh .latin {{ position: relative; }}
+.spine.zh .latin span {{ position: absolute; display: block; transform: rotate(90deg); white-space: nowrap; }}
 .spine .sep {{ color: {_css_cmyk(ACCENT)}; }}
 """
     return (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
@@ -210,8 +233,17 @@ div.back p, div.back p + p {{ text-indent: 0; }}
             f"{frame}\n{front}\n{back}\n{barcode}\n{spine}\n</body>\n</html>\n")
 
 
+def _measurer(face: Face) -> Callable[[str, float], float]:
+    """The advance width (mm) of a Latin run at a size (pt), from the face's own metrics (Pillow)."""
+    from PIL import ImageFont
+
+    path, index = face.file()
+    font = ImageFont.truetype(str(path), 1000, index=index)
+    return lambda text, pt: font.getlength(text) / 1000 * pt * 25.4 / 72
+
+
 def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str, printer: Printer, pages: int,
-                     trim: Trim, fonts_css: str, latin_font: str, roots: list[Path], base: Path,
+                     trim: Trim, fonts_css: str, latin_font: Face, roots: list[Path], base: Path,
                      when: datetime, draft: bool, theme: Theme | None = None) -> WrapGeometry:
     """Lay out and write the cover wrap of a print edition whose interior has ``pages`` pages."""
     from ..render.pdf import CoverWrapPdf, render_pdf
@@ -220,8 +252,8 @@ def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str
     profile = profile_named(printer.profile)
     geo = geometry(profile, profile.paper(printer.paper), pages, trim)
     editor = next((str(c["name"]) for c in view.get("contributors", []) if "edt" in c["roles"]), None)
-    html = wrap_html(view, geo, profile, lang=lang, isbn=isbn, editor=editor, draft=draft, latin_font=latin_font,
-                     spine_text=profile.spine_text(pages, geo.spine))
+    html = wrap_html(view, geo, profile, lang=lang, isbn=isbn, editor=editor, draft=draft, latin_font=latin_font.family,
+                     spine_text=profile.spine_text(pages, geo.spine), latin_length=_measurer(latin_font))
     fmt = CoverWrapPdf("cover-wrap", "cover.pdf", "pdf/x-4", bleed_mm=geo.bleed)
     render_pdf(html, target, fmt, trim=trim, extra_css=fonts_css, roots=roots, base=base, modified=when,
                theme=theme or DEFAULT_THEME)
