@@ -152,3 +152,18 @@ def test_preflight_fails_on_rgb_marks_in_the_bleed_and_a_wrong_barcode(printed: 
     wider = geometry(profile, profile.paper(None), pages + 40, TRIM)
     report = preflight.cover(cover, profile, wider, isbn=ISBN, spine_text=False)
     assert any(m.startswith("cover ") and "spine" in m for m in report.messages)
+
+
+def test_interior_front_matter_in_trade_order_without_a_cover(printed: tuple[str, Path, Path]) -> None:
+    _, interior, _ = printed
+
+    def text(n: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(interior), "-"], capture_output=True,
+                              text=True, check=True).stdout.split()
+
+    half, verso, title, copyright_, contents = (text(n) for n in range(1, 6))
+    assert " ".join(half) == "Lives in Medicine"                 # the half-title: the title alone, recto
+    assert verso == []                                           # its verso blank
+    assert " ".join(title).startswith("Lives in Medicine Five Profiles")   # the title page, recto
+    assert "©" in copyright_ and "ISBN" in " ".join(copyright_)  # the copyright page, verso
+    assert contents[0] == "Contents"                             # contents, recto
