@@ -103,6 +103,8 @@ class Prepared:
     coverage: Coverage
     view: dict[str, Any]
     fonts: FontSet
+    problems: tuple[Problem, ...] = ()
+    """Warnings of the templating (a broken interface label shown in the source language)."""
 
 
 def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, when: datetime,
@@ -117,7 +119,7 @@ def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, 
                          fonts=fonts.names())
     roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
     glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
-    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts)
+    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, result.problems)
 
 
 def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # type: ignore[no-untyped-def] # noqa: ANN001
@@ -146,6 +148,8 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
         p = prepared[edition.id] = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft,
                                            fmt="pdf")
         coverage[edition.id] = p.coverage.percent
+        for problem in p.problems:
+            progress(problem.format())
         for fmt in formats:
             if fmt != "epub":
                 jobs_list.append(Job(edition.id, fmt, p.html, p.css, _target(out, sources, edition, fmt)))

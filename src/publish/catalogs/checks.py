@@ -14,6 +14,7 @@ from functools import cache
 
 from babel.messages.catalog import Message
 
+from . import placeholders
 from .glossary import Glossary
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -209,6 +210,16 @@ def check_script(message: Message, ctx: Context) -> Iterator[Finding]:
         yield Finding("script", "error", f"{which} characters in {ctx.locale}: {''.join(chars)}")
 
 
+# --- placeholders ---------------------------------------------------------------------------------
+
+
+def check_placeholders(message: Message, ctx: Context) -> Iterator[Finding]:
+    """Every ``%(name)s`` of the source, flagged python-format or not: the renderer formats them."""
+    source, target = _text(message)
+    for problem in placeholders.problems(source, target):
+        yield Finding("placeholders", "error", problem)
+
+
 # --- white space, completeness -------------------------------------------------------------------
 
 
@@ -231,5 +242,5 @@ def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
         yield Finding("fuzzy", "warning", "fuzzy: needs review")
 
 
-CHECKS: tuple[Check, ...] = (check_completeness, check_numbers, check_markup, check_glossary,
+CHECKS: tuple[Check, ...] = (check_completeness, check_placeholders, check_numbers, check_markup, check_glossary,
                              check_punctuation, check_script, check_whitespace)
