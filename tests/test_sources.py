@@ -204,6 +204,7 @@ def test_strict_makes_warnings_fatal(minimal: Path) -> None:
 
 def test_missing_book_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "books/nope"])
     assert result.exit_code == 2
     assert "books/nope/book.yaml: error: book folder does not exist" in result.output

@@ -140,6 +140,10 @@ class Book(Frozen):
     trim: Trim
     glossary: str | None = None
     """Path of the glossary file, inside the book folder."""
+    theme: str = "default"
+    """The design: the built-in ``default``, or a theme folder of the project (``themes/<name>``)."""
+    stylesheets: tuple[str, ...] = ()
+    """Stylesheets of the book's own, inside the book folder, applied after the theme's."""
     fallback: Literal["source", "stale"] = "source"
     """What untranslated or fuzzy units show: the source text, or the stale translation."""
     people: tuple[Person, ...] = ()

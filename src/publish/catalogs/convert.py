@@ -28,7 +28,7 @@ import polib
 from babel.messages.catalog import Catalog
 
 from ..errors import CatalogError, Location, Problem, Severity, relpath
-from . import pofile
+from . import pofile, postyle
 from .glossary import Glossary
 
 AMBIGUOUS: dict[str, str] = {
@@ -57,8 +57,9 @@ def quotes(text: str) -> str:
 _PROTECTED = re.compile(
     r"\]\([^)\s]*\)"                              # a Markdown link target: ](https://…/医学信息学)
     r"|<[a-z][a-z0-9+.-]*:[^>\s]*>"                 # an autolink <https://…>
-    r"|(?:https?|ftp|mailto|file|urn|doi):[^\s<>\"“”「」，。；：！？、）)]+"  # a URL, up to white space or CJK punctuation
-    r"|\b[\w.%+-]+@[\w-]+(?:\.[\w-]+)+"             # an e-mail address
+    r"|(?:https?|ftp|file)://[A-Za-z0-9.:@_~-]+(?:/[^\s<>\"“”「」，。；：！？、）)]*)?"  # a URL (its path may be Chinese)
+    r"|(?:mailto|urn|doi):[A-Za-z0-9._%+@/:-]+"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # an e-mail address
     r"|%\(\w+\)[-+ #0\d.]*[a-zA-Z]|%%"               # Python placeholders
     r"|\{[^{}\s]*\}"                               # {name}, {#anchor-id} placeholders and ids
     r"|`[^`]*`",                                    # inline code
@@ -205,7 +206,6 @@ def convert_entry(entry: polib.POEntry, hans_text: str, converter: Converter, co
     h, out = digest(hans_text), converter.convert(hans_text)
     lines = entry.tcomment.split("\n") if entry.tcomment else []
     record = next((m for m in map(_MARK.match, lines) if m), None)
-    others = [c for c in lines if not c.startswith(_OURS) and not c.startswith(_REVIEW)]
     review = [c for c in lines if c.startswith(_REVIEW)]
     current = entry.msgstr
     fuzzy = "fuzzy" in entry.flags
@@ -243,7 +243,7 @@ def convert_entry(entry: polib.POEntry, hans_text: str, converter: Converter, co
                 counts.cleared += 1
         if "fuzzy" not in entry.flags:  # resolved: only a standing suggestion stays
             review = [c for c in review if c.startswith("suggestion:") and out != current]
-        entry.tcomment = "\n".join([*others, kept_mark, *review])
+        entry.tcomment = _comments(lines, kept_mark, review)
         return
     human = edited and current != out
     if human:
@@ -259,7 +259,24 @@ def convert_entry(entry: polib.POEntry, hans_text: str, converter: Converter, co
         review = ["ambiguous: " + ", ".join(amb) + " — check the conversion"] if amb else []
         set_fuzzy(bool(amb))
         counts.fuzzy += bool(amb)
-    entry.tcomment = "\n".join([*others, mark, *review])
+    entry.tcomment = _comments(lines, mark, review)
+
+
+def _comments(lines: list[str], mark: str, review: list[str]) -> str:
+    """The translator comments with our record and review lines in the place they had (a reviewer's
+    own comments stay where they were)."""
+    out: list[str] = []
+    placed = False
+    for line in lines:
+        if line.startswith(_OURS) or line.startswith(_REVIEW):
+            if not placed and _MARK.match(line):
+                out += [mark, *review]
+                placed = True
+            continue
+        out.append(line)
+    if not placed:
+        out += [mark, *review]
+    return "\n".join(out)
 
 
 def convert_catalog(hans: Catalog, hant: polib.POFile, converter: Converter) -> Counts:
@@ -274,12 +291,12 @@ def convert_catalog(hans: Catalog, hant: polib.POFile, converter: Converter) -> 
 
 
 def convert_file(hans_po: Path, hant_po: Path, converter: Converter, *,
-                 style: pofile.Style | None = None) -> tuple[bool, Counts]:
+                 style: postyle.Style | None = None) -> tuple[bool, Counts]:
     """Convert into ``hant_po`` in place. The file is read and written with polib, which keeps what
     Babel's writer loses (``#|`` previous msgids, the header as the file has it, obsolete entries);
     the result goes through :func:`pofile.commit` (verified, nothing lost, the file's wrapping)."""
     _, hans = pofile.read(hans_po)
-    snap, before = pofile.read(hant_po)
+    snap, _ = pofile.read(hant_po)
     hant = polib.pofile(snap.plain().decode("utf-8"), wrapwidth=0)
     human_before = _human(hant)
     counts = convert_catalog(hans, hant, converter)
@@ -289,7 +306,7 @@ def convert_file(hans_po: Path, hant_po: Path, converter: Converter, *,
     if missing:
         raise CatalogError(f"refusing to write: {len(missing)} reviewed translation(s) would be lost",
                            Location(relpath(hant_po)))
-    return pofile.commit(data, hant_po, snap, keep=before, style=style), counts
+    return pofile.commit(data, hant_po, snap, layout=style), counts
 
 
 def _human(catalog: polib.POFile) -> set[str]:

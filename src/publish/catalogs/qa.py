@@ -42,14 +42,14 @@ def glossary_for(path: Path, books: Path, cache: dict[Path, glossary_mod.Glossar
         book_id = parts[parts.index("LC_MESSAGES") + 1]
         folder = books / book_id
         if cache is None:
-            return _book_glossary(folder)
+            return book_glossary(folder)
         if folder not in cache:
-            cache[folder] = _book_glossary(folder)
+            cache[folder] = book_glossary(folder)
         return cache[folder]
     return glossary_mod.empty()
 
 
-def _book_glossary(folder: Path) -> glossary_mod.Glossary:
+def book_glossary(folder: Path) -> glossary_mod.Glossary:
     """The glossary book.yaml names (``glossary:``), inside the book folder; none when it names none."""
     if not (folder / "book.yaml").is_file():
         return glossary_mod.empty()
