@@ -38,13 +38,21 @@ class Glossary:
     terms: tuple[Term, ...]
 
     def expected(self, source: str, locale: str) -> list[tuple[Term, str]]:
-        """The glossary terms found in ``source`` and their required form in ``locale``."""
-        found = []
+        """The glossary terms found in ``source`` and their required form in ``locale``. The longest
+        term wins: inside "Peking Union Medical College Hospital" the glossary's entry for that whole
+        name applies, not the one for "Peking Union Medical College"."""
+        spans = []
         for term in self.terms:
+            for m in _pattern(term.en).finditer(source):
+                spans.append((m.start(), m.end(), term))
+        found: dict[str, tuple[Term, str]] = {}
+        for start, end, term in spans:
+            if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
+                continue  # part of a longer term
             target = getattr(term, locale, None)
-            if target and _pattern(term.en).search(source):
-                found.append((term, target))
-        return found
+            if target:
+                found.setdefault(term.en, (term, target))
+        return list(found.values())
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}

@@ -60,10 +60,9 @@ def problems(source: str, target: str) -> list[str]:
 
 
 def _similar(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 2:
-        return False
-    common = sum(1 for x, y in zip(sorted(a), sorted(b), strict=False) if x == y)
-    return common >= max(len(a), len(b)) - 2
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b).ratio() >= 0.75
 
 
 @dataclass

@@ -10,7 +10,8 @@ from pathlib import Path
 from ..errors import relpath
 from . import glossary as glossary_mod
 from . import pofile
-from .checks import CHECKS, Context, Finding
+from .checks import CHECKS, Context, Finding, ignored
+from .settings import CatalogSettings, find
 from .stats import catalogue_files
 
 
@@ -59,7 +60,18 @@ def book_glossary(folder: Path) -> glossary_mod.Glossary:
     return glossary_mod.load(folder / book.glossary) if book.glossary else glossary_mod.empty()
 
 
-def run(paths: list[Path], books: Path = Path("books")) -> list[Report]:
+def book_of(path: Path) -> str | None:
+    parts = path.parts
+    if "LC_MESSAGES" in parts and len(parts) > parts.index("LC_MESSAGES") + 2:
+        return parts[parts.index("LC_MESSAGES") + 1]
+    return None
+
+
+def run(paths: list[Path], books: Path = Path("books"), settings: CatalogSettings | None = None) -> list[Report]:
+    """Every finding of every check, except those an entry's flags (``#, publish-ignore-numbers``)
+    or the project's per-book ``qa-ignore`` turn off."""
+    if settings is None:
+        settings = find(books if books.exists() else Path.cwd())
     reports: list[Report] = []
     seen: dict[tuple[str, str], dict[str, tuple[str, int]]] = defaultdict(dict)
     glossaries: dict[Path, glossary_mod.Glossary] = {}
@@ -69,14 +81,21 @@ def run(paths: list[Path], books: Path = Path("books")) -> list[Report]:
         gl = glossary_for(path, books, glossaries)
         ctx = Context(locale, gl)
         shown = relpath(path)
+        off_for_book = settings.ignored(book_of(path))
         for message in catalog:
             if not message.id:
                 continue
             mid = message.id if isinstance(message.id, str) else message.id[0]
             line = message.lineno or 0
+            off = off_for_book | ignored(message.flags)
+            if "all" in off:
+                continue
             for check in CHECKS:
                 for finding in check(message, ctx):
-                    reports.append(Report(shown, line, mid, finding))
+                    if finding.check not in off:
+                        reports.append(Report(shown, line, mid, finding))
+            if "consistency" in off:
+                continue
             target = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
             if target and not message.fuzzy:
                 others = seen[(locale, mid)]
