@@ -180,6 +180,14 @@ def check_glossary(message: Message, ctx: Context) -> Iterator[Finding]:
             yield Finding("glossary", "warning", f"glossary: '{term.en}' should be '{wanted}'")
 
 
+def check_terminology(message: Message, ctx: Context) -> Iterator[Finding]:
+    """The glossary's ``avoid`` rules: forms this locale does not use (Taiwan usage for zh_Hant)."""
+    _, target = _text(message)
+    for shown, rule in ctx.glossary.avoided(target, ctx.locale) if target else ():
+        yield Finding("terminology", "error", f"'{shown}' is not {ctx.locale} usage: write {rule.use}"
+                      + (f" ({rule.note})" if rule.note else ""))
+
+
 # --- Chinese punctuation and script --------------------------------------------------------------
 
 _ASCII_NEAR_HAN = re.compile(f"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])|(?<=[{HAN}])\\.(?!\\w)"
@@ -301,9 +309,10 @@ def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
 
 
 CHECKS: tuple[Check, ...] = (check_completeness, check_placeholders, check_numbers, check_markup, check_glossary,
-                             check_punctuation, check_script, check_whitespace, check_identical, check_english)
+                             check_punctuation, check_script, check_whitespace, check_identical, check_english,
+                             check_terminology)
 CHECK_NAMES = frozenset({"untranslated", "fuzzy", "placeholders", "numbers", "markup", "glossary", "punctuation",
-                         "script", "whitespace", "identical", "english", "consistency"})
+                         "script", "whitespace", "identical", "english", "terminology", "consistency"})
 """Every finding's ``check``: ``#, publish-ignore-<check>`` on an entry (or Weblate's ``ignore-<check>``)
 turns it off there, ``qa-ignore`` in the project's ``[catalogs]`` for a whole book."""
 

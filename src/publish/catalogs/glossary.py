@@ -29,13 +29,34 @@ class Term(Frozen):
     """Why this form: sources, doubts, decisions."""
 
 
+class Avoid(Frozen):
+    """A form a locale does not use (20世紀80年代, 高考, 護士站 in Taiwan): ``catalog check`` reports it
+    outside 「」 quotations, with the form to use. Never fed to OpenCC (a regular expression)."""
+
+    locale: Literal["zh_Hans", "zh_Hant"]
+    pattern: Text
+    use: Text
+    note: Text | None = None
+
+
 class GlossaryFile(Frozen):
     terms: tuple[Term, ...] = ()
+    avoid: tuple[Avoid, ...] = ()
 
 
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...]
+    avoid: tuple[Avoid, ...] = ()
+
+    def avoided(self, text: str, locale: str) -> list[tuple[str, Avoid]]:
+        """Forms ``locale`` avoids found in ``text``, quotations (「…」) left out."""
+        plain = _outside_quotes(text)
+        found = []
+        for rule in self.avoid:
+            if rule.locale == locale:
+                found += [(m.group(0), rule) for m in re.finditer(rule.pattern, plain)]
+        return found
 
     def expected(self, source: str, locale: str) -> list[tuple[Term, str]]:
         """The glossary terms found in ``source`` and their required form in ``locale``. The longest
@@ -53,6 +74,16 @@ class Glossary:
             if target:
                 found.setdefault(term.en, (term, target))
         return list(found.values())
+
+
+def _outside_quotes(text: str) -> str:
+    """``text`` with what is inside 「…」 (nested, or open to the end of the entry) blanked out."""
+    out, depth = [], 0
+    for ch in text:
+        depth += ch == "「"
+        out.append(ch if depth == 0 else " ")
+        depth = max(0, depth - (ch == "」"))
+    return "".join(out)
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -81,9 +112,15 @@ def load(path: Path) -> Glossary:
             problems.append(Problem(doc.locate(("terms", i, "en")), Severity.ERROR,
                                     f"term '{term.en}' is already defined (terms[{seen[key]}])", "glossary"))
         seen[key] = i
+    for i, rule in enumerate(data.avoid):
+        try:
+            re.compile(rule.pattern)
+        except re.error as exc:
+            problems.append(Problem(doc.locate(("avoid", i, "pattern")), Severity.ERROR,
+                                    f"not a regular expression: {exc}", "glossary"))
     if problems:
         raise CatalogError(problems)
-    return Glossary(data.terms)
+    return Glossary(data.terms, data.avoid)
 
 
 def empty() -> Glossary:
