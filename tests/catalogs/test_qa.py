@@ -155,3 +155,24 @@ def test_suppressed_false_positive_lets_the_release_gate_through(minimal: Path) 
     assert "#, publish-ignore-numbers" in PO.read_text(encoding="utf-8")
     assert [p.message for p in gate.catalogues(sources, layout)] == []
     shutil.rmtree(".publish-cache", ignore_errors=True)
+
+
+def test_coverage_errors_list_the_messages_and_the_commands(minimal: Path) -> None:
+    from publish.catalogs.extract import Layout
+    from publish.catalogs.stats import missing
+    from publish.release import gate
+    from publish.sources import load_book
+
+    publish("catalog", "extract", "books/minimal")
+    publish("catalog", "update", "books/minimal")
+    translate(PO, "A Life in Hematology", "血液学人生")
+    sources = load_book(minimal)
+    problems = missing(sources, Layout(Path("locales")), ("zh_Hans",))
+    early = next(p for p in problems if "'Early Years'" in p.message)
+    assert early.location.path == str(PO) and early.location.line
+    assert "untranslated" in early.message and "books/minimal/profiles/wang-fang.yaml:17" in early.message
+    assert not any("'A Life in Hematology'" in p.message for p in problems)
+    assert "publish catalog extract minimal" in problems[-1].message
+    edition = next(e for e in sources.book.editions if "zh_Hans" in e.locales)
+    refused = gate.coverage(sources, edition.id, 0.0, Layout(Path("locales")))
+    assert len(refused) > 2 and any("'Early Years'" in p.message for p in refused)
