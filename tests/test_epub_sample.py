@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import REPO, SAMPLE, SAMPLE_EPOCH
+from conftest import SAMPLE, SAMPLE_EPOCH
 from publish.release.validators import epubcheck
 from test_build_sample import profile, squash, translations
 

@@ -58,6 +58,20 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--book", "book_id", default="my-book", show_default=True, help="The new book's id (folder name).")
+@click.option("--title", default="My Book", show_default=True, help="The new book's title.")
+def init(directory: Path, book_id: str, title: str) -> None:
+    """Start a project in DIRECTORY (publish.toml, one book, its catalogues), or add a book to the project
+    DIRECTORY is in. `publish check` and `publish build` succeed on it with no edit."""
+    from .errors import relpath
+    from .init import init as run
+
+    for path in run(directory, book_id=book_id, title=title):
+        click.echo(f"wrote {relpath(path)}", err=True)
+
+
+@main.command()
 @click.argument("book", required=False)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(book: str | None, strict: bool) -> None:

@@ -22,7 +22,8 @@ PROJECT_FILE = "publish.toml"
 
 FOLDERS = {
     "books": ("books", "one folder per book: <books>/<id>/book.yaml"),
-    "locales": ("locales", "the .pot templates (<locales>/<book>/) and catalogues (<locales>/<locale>/LC_MESSAGES/<book>/)"),
+    "locales": ("locales", "the .pot templates (<locales>/<book>/) and catalogues "
+                           "(<locales>/<locale>/LC_MESSAGES/<book>/)"),
     "build": ("build", "where `publish build` writes the editions"),
     "dist": ("dist", "where `publish release` writes the bundles"),
     "cache": (".publish-cache", "compiled catalogues, the edition cache, the crash log"),
@@ -172,6 +173,6 @@ def template() -> str:
     for key, (default, what) in FOLDERS.items():
         lines += [f"# {what}", f'{key} = "{default}"']
     lines += ["", "[defaults]"]
-    for key, (default, what) in DEFAULTS.items():
-        lines += [f"# {what}", f"{key} = {default}"]
+    for key, (number, meaning) in DEFAULTS.items():
+        lines += [f"# {meaning}", f"{key} = {number}"]
     return "\n".join(lines) + "\n"

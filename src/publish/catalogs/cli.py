@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-
-
 INTERFACE = click.option("--interface", is_flag=True,
                          help="For toolkit developers: the toolkit's own interface catalogues (publish domain), "
                               "inside the package, instead of a book's.")
@@ -84,8 +82,8 @@ def catalog() -> None:
 @INTERFACE
 def extract(book: str | None, interface: bool) -> None:
     """Write the .pot templates of BOOK (one domain per profile, one for the book)."""
-    from .extract import extract_interface
     from .extract import extract as run
+    from .extract import extract_interface
 
     if interface:
         _report(*extract_interface())

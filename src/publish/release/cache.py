@@ -53,7 +53,8 @@ def shared_digest(sources: Sources, theme: Theme) -> str:
     Read once per release."""
     h, feed = _hasher()
     feed("version", __version__.encode())
-    toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt", ".css", ".icc", ".po")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
+    suffixes = (".py", ".j2", ".txt", ".css", ".icc", ".po")
+    toolkit = [p for p in _files(TOOLKIT, suffixes) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
     for base, files in ((TOOLKIT, toolkit), (sources.root, _files(sources.root))):
         for path in files:
             feed(str(path.relative_to(base)), path.read_bytes())

@@ -10,13 +10,13 @@ from xml.etree import ElementTree as ET
 
 from ..model import Edition
 from ..sources import Sources
+from ..theme import DEFAULT as DEFAULT_THEME
+from ..theme import Theme
 from .cover import CoverText, render_cover
 from .epub import Creator, EpubMeta, EpubParts
 from .fonts import FontSet
 from .html import environment, interface_translations
 from .pagemap import PageStart
-from ..theme import DEFAULT as DEFAULT_THEME
-from ..theme import Theme
 from .subset import Subset, subset_face
 from .view import bcp47
 from .xhtml import LANDMARKS, Chapter, chapters, heading_label
