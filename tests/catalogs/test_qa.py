@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import polib
-import pytest
 
 from conftest import REPO
 from helpers import PO, PROFILE, publish, translate
@@ -65,7 +64,8 @@ def write_po(path: Path, pairs: list[tuple[str, str]], flags: dict[int, list[str
     po.save(str(path))
 
 
-def run(path: Path, settings: CatalogSettings = CatalogSettings()) -> list[qa.Report]:
+def run(path: Path, settings: CatalogSettings | None = None) -> list[qa.Report]:
+    settings = settings or CatalogSettings()
     reports = []
     from publish.catalogs import pofile
     from publish.catalogs.checks import CHECKS, Context, ignored

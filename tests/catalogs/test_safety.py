@@ -65,7 +65,8 @@ def test_language_header_of_another_locale_is_a_located_error() -> None:
     PO.write_text(data, encoding="utf-8")
     line = next(n for n, text in enumerate(data.splitlines(), 1) if text.startswith('"Language: ja'))
     out = publish("catalog", "update", "books/minimal", code=3)
-    assert f"wang-fang.po:{line}: error: the header says 'Language: ja' but the catalogue is in the zh_Hans folder" in out
+    assert (f"wang-fang.po:{line}: error: the header says 'Language: ja' but the catalogue is in the zh_Hans "
+            "folder") in out
     publish("catalog", "compile", "books/minimal", code=3)
     # zh-Hans and zh_Hans are the same locale
     PO.write_text(data.replace('"Language: ja\\n"', '"Language: zh-Hans\\n"'), encoding="utf-8")

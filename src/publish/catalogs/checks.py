@@ -192,7 +192,8 @@ def check_terminology(message: Message, ctx: Context) -> Iterator[Finding]:
 
 _ASCII_NEAR_HAN = re.compile(f"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])|(?<=[{HAN}])\\.(?!\\w)"
                              f"|(?<=[{HAN}] )[,;:?!]|[,;:?!](?= [{HAN}])")
-_SPACE_AT_FULL_WIDTH = re.compile(f"(?<=[{HAN}，。；：？！、）」』])[ \t]+(?=[，。；：？！、）」』])|(?<=[，。；：？！、])[ \t]+(?=[{HAN}])")
+_SPACE_AT_FULL_WIDTH = re.compile(f"(?<=[{HAN}，。；：？！、）」』])[ \t]+(?=[，。；：？！、）」』])"
+                                  f"|(?<=[，。；：？！、])[ \t]+(?=[{HAN}])")
 
 
 def check_punctuation(message: Message, ctx: Context) -> Iterator[Finding]:

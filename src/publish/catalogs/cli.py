@@ -183,12 +183,10 @@ def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
 def convert(book: str | None, source: str, target: str, config: str, width: int | None, no_wrap: bool,
             locations: str | None) -> None:
     """Derive TARGET catalogues from SOURCE with OpenCC; reviewed entries survive every run."""
-    from .convert import Converter, convert_file
+    from .convert import Converter, convert_file, read_phrases
+    from .qa import book_glossary
     from .units import domains
     from .update import update as update_one
-
-    from .convert import read_phrases
-    from .qa import book_glossary
 
     layout, sources, project = _book(book)
     style = _project_style(project, width, no_wrap, locations)

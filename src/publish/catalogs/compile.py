@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import atomic
-from ..sources import Sources
 from ..errors import relpath
+from ..sources import Sources
 from . import gnu, pofile
 from .extract import Layout
 from .units import domains

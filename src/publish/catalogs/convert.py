@@ -57,7 +57,8 @@ def quotes(text: str) -> str:
 _PROTECTED = re.compile(
     r"\]\([^)\s]*\)"                              # a Markdown link target: ](https://…/医学信息学)
     r"|<[a-z][a-z0-9+.-]*:[^>\s]*>"                 # an autolink <https://…>
-    r"|(?:https?|ftp|file)://[A-Za-z0-9.:@_~-]+(?:/[^\s<>\"“”「」，。；：！？、）)]*)?"  # a URL (its path may be Chinese)
+    # a URL (its path may be Chinese: …/wiki/医学信息学)
+    r"|(?:https?|ftp|file)://[A-Za-z0-9.:@_~-]+(?:/[^\s<>\"“”「」，。；：！？、）)]*)?"
     r"|(?:mailto|urn|doi):[A-Za-z0-9._%+@/:-]+"
     r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"  # an e-mail address
     r"|%\(\w+\)[-+ #0\d.]*[a-zA-Z]|%%"               # Python placeholders

@@ -107,7 +107,8 @@ def verify_encoding(data: bytes, shown: str) -> None:
                                     f"unknown charset {declared!r} in the header", "po.charset")]) from None
     except UnicodeDecodeError as exc:
         raise CatalogError([Problem(Location(shown, _line_of(data, exc.start)), Severity.ERROR,
-                                    f"this line is not valid {declared} as the header declares", "po.charset")]) from None
+                                    f"this line is not valid {declared} as the header declares",
+                                    "po.charset")]) from None
     multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data)
     if utf8 and multibyte:
         raise CatalogError([Problem(Location(shown, _line_of(data, multibyte.start())), Severity.ERROR,
