@@ -108,7 +108,7 @@ def test_phrase_change_rederives_unreviewed_and_suggests_for_reviewed(minimal: P
     assert 'msgstr "早年進展"' in entry(HANT, "Early Years")  # unreviewed: re-derived
     reviewed = entry(HANT, "A Life in Hematology")
     assert 'msgstr "血液學的一生"' in reviewed  # never overwritten
-    assert "suggestion: the phrases or glossary now give 血液學生涯" in reviewed
+    assert "suggestion: the glossary or phrases now give 生涯: 血液學生涯" in reviewed
     assert "1 suggestion(s)" in out
     again = HANT.read_bytes()
     publish("catalog", "convert", "books/minimal")

@@ -231,10 +231,14 @@ def convert_entry(entry: polib.POEntry, hans_text: str, converter: Converter, co
             set_fuzzy(bool(amb))
             counts.fuzzy += bool(amb)
         elif edited and digest(out) != record.group(2) and out != current:
-            kept_mark = mark  # suggested once; the reviewer may delete the comment
-            review = [c for c in review if not c.startswith("suggestion:")]
-            review.append(f"suggestion: the phrases or glossary now give {out}".replace("\n", "\\n"))
-            counts.suggested += 1
+            kept_mark = mark  # looked at once for this output; the reviewer may delete the comment
+            # only what the reviewed text lacks: a form the glossary or the phrase file now gives
+            lacking = [t for _, t in converter.phrases or () if t in out and t not in current]
+            if lacking:
+                review = [c for c in review if not c.startswith("suggestion:")]
+                review.append(f"suggestion: the glossary or phrases now give {'、'.join(lacking)}: {out}"
+                              .replace("\n", "\\n"))
+                counts.suggested += 1
             counts.kept += 1
         else:
             counts.kept += 1
