@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import polib
+import pytest
 
 from conftest import REPO
 from helpers import PO, PROFILE, publish, translate
@@ -176,3 +177,32 @@ def test_coverage_errors_list_the_messages_and_the_commands(minimal: Path) -> No
     edition = next(e for e in sources.book.editions if "zh_Hans" in e.locales)
     refused = gate.coverage(sources, edition.id, 0.0, Layout(Path("locales")))
     assert len(refused) > 2 and any("'Early Years'" in p.message for p in refused)
+
+
+@pytest.mark.slow
+def test_suppressed_false_positive_in_a_draft_release(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: the gate of `publish release --draft` lists the false positive, then not once the
+    translator flagged the entry."""
+    import json
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748908800")
+    book = minimal / "book.yaml"  # the zh_Hans edition only (the fixture's zh-Hant edition has no EPUB ISBN)
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text[: text.index("  - id: en")] + text[text.index("  - id: zh-Hans"): text.index("  - id: zh-Hant")]
+                    + text[text.index("profiles:"):], encoding="utf-8")
+    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace("What drives you?", "What drives you 24/7?"),
+                       encoding="utf-8")
+    publish("catalog", "extract", "books/minimal")
+    publish("catalog", "update", "books/minimal")
+    translate(PO, "What drives you 24/7?", "是什么时时刻刻驱动着您？")
+
+    def gate_reasons(out: str) -> list[str]:
+        publish("release", "books/minimal", "--version", "1.0.0", "--out", out, "--draft")
+        manifest = json.loads((Path(out) / "minimal-1.0.0-draft" / "manifest.json").read_text(encoding="utf-8"))
+        return [g for g in manifest["gate"] if "catalog check" in g]
+
+    assert any("[numbers]" in g for g in gate_reasons("dist1"))
+    text = PO.read_text(encoding="utf-8").replace('msgid "What drives you 24/7?"',
+                                                   '#, publish-ignore-numbers\nmsgid "What drives you 24/7?"')
+    PO.write_text(text, encoding="utf-8")
+    assert gate_reasons("dist2") == []
