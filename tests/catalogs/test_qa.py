@@ -206,3 +206,21 @@ def test_suppressed_false_positive_in_a_draft_release(minimal: Path, monkeypatch
                                                    '#, publish-ignore-numbers\nmsgid "What drives you 24/7?"')
     PO.write_text(text, encoding="utf-8")
     assert gate_reasons("dist2") == []
+
+
+def test_project_settings_book_defaults_and_width(minimal: Path) -> None:
+    publish("catalog", "extract", "books/minimal")
+    publish("catalog", "update", "books/minimal")
+    translate(PO, "A Life in Hematology", "1985年的血液学人生")  # a number the source does not have: fine
+    translate(PO, "What drives you?", "What drives you?")  # identical: an error
+    out = publish("catalog", "check", "locales", code=1)
+    assert "[identical]" in out
+    Path("publish.toml").write_text('[project]\n\n[catalogs]\nwidth = 0\n\n[catalogs.books.minimal]\n'
+                                    'qa-ignore = ["identical", "english"]\n', encoding="utf-8")
+    assert "[identical]" not in publish("catalog", "check", "locales")
+    assert any(line == 'msgid ""' for line in PO.read_text(encoding="utf-8").splitlines()[5:])  # wrapped
+    publish("catalog", "update", "books/minimal")
+    assert not any(line == 'msgid ""' for line in PO.read_text(encoding="utf-8").splitlines()[5:])  # width = 0
+    Path("publish.toml").write_text('[project]\n\n[catalogs]\nqa-ignore = ["numbrs"]\n', encoding="utf-8")
+    out = publish("catalog", "check", "locales", code=3)
+    assert "publish.toml:4: error: unknown QA check 'numbrs'" in out
