@@ -52,12 +52,15 @@ def test_update_with_no_source_change_keeps_every_byte(sample: Path, editor: str
 
 
 def test_changed_entry_keeps_the_rest_of_a_polib_file(minimal: Path) -> None:
+    first = ("What drives you, after all these years at the bedside and in the laboratory, to keep going "
+             "when the work is hard?")  # long: polib and msgcat wrap it differently
+    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace("What drives you?", first), encoding="utf-8")
     publish("catalog", "extract", "books/minimal")
     publish("catalog", "update", "books/minimal")
     translate(PO, "A Life in Hematology", "血液学人生")
     polib.pofile(str(PO), wrapwidth=78).save()
     before = PO.read_text(encoding="utf-8")
-    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace("What drives you?", "What moves you?"),
+    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace("What drives you", "What moves you"),
                        encoding="utf-8")
     publish("catalog", "extract", "books/minimal")
     publish("catalog", "update", "books/minimal")
@@ -65,6 +68,31 @@ def test_changed_entry_keeps_the_rest_of_a_polib_file(minimal: Path) -> None:
     old, new = postyle.blocks(before), postyle.blocks(after)
     untouched = [b for b in old if "drives" not in b and "POT-Creation-Date" not in b]
     assert untouched and all(b in new for b in untouched)
+    # the changed entry is written as polib writes it, like the rest of the file
+    resaved = Path("resaved.po")
+    resaved.write_text(after, encoding="utf-8")
+    polib.pofile(str(resaved), wrapwidth=78).save()
+    assert resaved.read_text(encoding="utf-8") == after
+    assert "What moves you" in after
+
+
+def test_changed_entry_in_a_polib_saved_sample_catalogue_is_written_as_polib_would(sample: Path) -> None:
+    po = Path("locales/zh_Hans/LC_MESSAGES/shanghai-doctors/li-jinsong.po")
+    polib.pofile(str(po)).save()
+    saved = po.read_text(encoding="utf-8")
+    pot = Path("locales/shanghai-doctors/li-jinsong.pot")
+    text = pot.read_text(encoding="utf-8")
+    old = '"Traveled to and fro between China and foreign countries, LI Jinsong has been "\n'
+    assert old in text
+    new = '"Having traveled to and fro between China and foreign countries for decades, LI "\n"Jinsong has been "\n'
+    pot.write_text(text.replace(old, new), encoding="utf-8")
+    update.merge(po, pot)
+    after = po.read_text(encoding="utf-8")
+    assert "Having traveled" in after and after != saved
+    resaved = Path("resaved.po")
+    resaved.write_text(after, encoding="utf-8")
+    polib.pofile(str(resaved)).save()
+    assert resaved.read_text(encoding="utf-8") == after  # polib would write every byte the same
 
 
 def header_fields(text: str) -> list[str]:

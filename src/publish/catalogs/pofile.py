@@ -250,8 +250,17 @@ def lay_out(data: bytes, target: Path, original: bytes | None, layout: postyle.S
         candidates[width] = _cat(original, width, target)
         if candidates[width] == before:
             break
+    else:  # no msgcat width gives the file back: perhaps polib's writer (Poedit-like tools, scripts)
+        candidates[postyle.POLIB] = _polib(before)
     width = postyle.best_width(before, candidates)
-    return postyle.splice(before, before_flat, flat, _cat(flat.encode("utf-8"), width, target)).encode("utf-8")
+    wrapped = _polib(flat) if width == postyle.POLIB else _cat(flat.encode("utf-8"), width, target)
+    return postyle.splice(before, before_flat, flat, wrapped).encode("utf-8")
+
+
+def _polib(text: str) -> str:
+    import polib
+
+    return str(polib.pofile(text, wrapwidth=78)) + "\n"
 
 
 def commit(data: bytes, target: Path, previous: Snapshot | None, *, keep: Catalog | None = None,

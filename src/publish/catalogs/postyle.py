@@ -24,6 +24,9 @@ Locations = Literal["full", "file", "never"]
 WIDTHS = (79, 78, 77, 76, 80)
 """Widths tried when detecting a file's wrapping: GNU's default first, then what editors use."""
 
+POLIB = -1
+"""The "width" that stands for polib's writer (78 columns, its own line breaking)."""
+
 GNU_HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
                     "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
                     "Content-Transfer-Encoding", "Plural-Forms")
