@@ -224,3 +224,18 @@ def test_project_settings_book_defaults_and_width(minimal: Path) -> None:
     Path("publish.toml").write_text('[project]\n\n[catalogs]\nqa-ignore = ["numbrs"]\n', encoding="utf-8")
     out = publish("catalog", "check", "locales", code=3)
     assert "publish.toml:4: error: unknown QA check 'numbrs'" in out
+
+
+def test_taiwan_terminology_rules_of_the_sample_glossary() -> None:
+    """The sample glossary's avoid and explain rules catch each kind the professional review found."""
+    from publish.catalogs import glossary
+
+    gl = glossary.load(REPO / "books" / "shanghai-doctors" / "glossary.yaml")
+    found = {m for text in ("20世紀80年代初", "填報高考志願", "急性髓系白血病", "急性早幼粒細胞白血病", "出凝血疾病",
+                            "淋巴結清掃", "免疫治療聯合冷凍消融", "病友群", "護士站", "脊柱轉移瘤", "Liu醫生說")
+             for m, _ in gl.avoided(text, "zh_Hant")}
+    assert found == {"20世紀80年代", "高考", "急性髓系白血病", "急性早幼粒細胞白血病", "出凝血疾病", "淋巴結清掃",
+                     "治療聯合", "病友群", "護士站", "脊柱", "醫生"}
+    assert gl.avoided("「我是醫生。」從醫生涯四十年", "zh_Hant") == []  # quotations and 從醫生涯 are fine
+    assert [i for i, _ in gl.unexplained(["理事長", "成立醫聯體", "醫聯體成員"], "zh_Hant")] == [1]
+    assert gl.unexplained(["成立醫療聯合體（簡稱醫聯體）", "醫聯體成員"], "zh_Hant") == []

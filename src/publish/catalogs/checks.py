@@ -313,7 +313,7 @@ CHECKS: tuple[Check, ...] = (check_completeness, check_placeholders, check_numbe
                              check_punctuation, check_script, check_whitespace, check_identical, check_english,
                              check_terminology)
 CHECK_NAMES = frozenset({"untranslated", "fuzzy", "placeholders", "numbers", "markup", "glossary", "punctuation",
-                         "script", "whitespace", "identical", "english", "terminology", "consistency"})
+                         "script", "whitespace", "identical", "english", "terminology", "explain", "consistency"})
 """Every finding's ``check``: ``#, publish-ignore-<check>`` on an entry (or Weblate's ``ignore-<check>``)
 turns it off there, ``qa-ignore`` in the project's ``[catalogs]`` for a whole book."""
 

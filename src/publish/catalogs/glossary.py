@@ -39,15 +39,41 @@ class Avoid(Frozen):
     note: Text | None = None
 
 
+class Explain(Frozen):
+    """A term readers of ``locale`` may not know (醫聯體 in Taiwan): its first use in each catalogue must
+    come with an explanation in full-width parentheses, ``醫聯體（…）`` or ``（簡稱醫聯體…）``."""
+
+    locale: Literal["zh_Hans", "zh_Hant"]
+    term: Text
+    note: Text | None = None
+
+
 class GlossaryFile(Frozen):
     terms: tuple[Term, ...] = ()
     avoid: tuple[Avoid, ...] = ()
+    explain: tuple[Explain, ...] = ()
 
 
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...]
     avoid: tuple[Avoid, ...] = ()
+    explain: tuple[Explain, ...] = ()
+
+    def unexplained(self, texts: list[str], locale: str) -> list[tuple[int, Explain]]:
+        """For each term to explain: the index of its first use in ``texts`` when that use has no
+        explanation beside it."""
+        found = []
+        for rule in self.explain:
+            if rule.locale != locale:
+                continue
+            first = next((i for i, t in enumerate(texts) if rule.term in t), None)
+            if first is None:
+                continue
+            term = re.escape(rule.term)
+            if not re.search(f"{term}（|（[^）]*{term}", texts[first]):
+                found.append((first, rule))
+        return found
 
     def avoided(self, text: str, locale: str) -> list[tuple[str, Avoid]]:
         """Forms ``locale`` avoids found in ``text``, quotations (「…」) left out."""
@@ -120,7 +146,7 @@ def load(path: Path) -> Glossary:
                                     f"not a regular expression: {exc}", "glossary"))
     if problems:
         raise CatalogError(problems)
-    return Glossary(data.terms, data.avoid)
+    return Glossary(data.terms, data.avoid, data.explain)
 
 
 def empty() -> Glossary:

@@ -83,6 +83,8 @@ def run(paths: list[Path], books: Path = Path("books"), settings: CatalogSetting
         ctx = Context(locale, gl)
         shown = relpath(path)
         off_for_book = settings.ignored(book_of(path))
+        if "explain" not in off_for_book:
+            reports += _unexplained(catalog, ctx, shown)
         for message in catalog:
             if not message.id:
                 continue
@@ -108,6 +110,20 @@ def run(paths: list[Path], books: Path = Path("books"), settings: CatalogSetting
                         break
                 others.setdefault(target, (shown, line))
     return reports
+
+
+def _unexplained(catalog, ctx: Context, shown: str) -> list[Report]:  # type: ignore[no-untyped-def]
+    """The glossary's ``explain`` terms used first without an explanation, in this catalogue."""
+    messages = [m for m in catalog if m.id and isinstance(m.string, str) and m.string
+                and "explain" not in ignored(m.flags) and "all" not in ignored(m.flags)]
+    out = []
+    for index, rule in ctx.glossary.unexplained([m.string for m in messages], ctx.locale):
+        m = messages[index]
+        mid = m.id if isinstance(m.id, str) else m.id[0]
+        out.append(Report(shown, m.lineno or 0, mid, Finding(
+            "explain", "error", f"first use of {rule.term} in this catalogue: explain it, {rule.term}（…）"
+            + (f" ({rule.note})" if rule.note else ""))))
+    return out
 
 
 def render_text(reports: list[Report]) -> str:
