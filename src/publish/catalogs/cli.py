@@ -44,10 +44,10 @@ def _project_style(project, width: int | None, no_wrap: bool, locations: str | N
 
 def _book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Layout, Sources, Project]
     """The book's sources and where its catalogues live (the project's ``locales`` folder)."""
-    from ..cli import project_and_book
+    from ..project import locate
     from ..sources import load_book
 
-    project, root = project_and_book(book)
+    project, root = locate(book)
     return project.layout, load_book(root), project
 
 
