@@ -345,11 +345,9 @@ def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: 
 
 
 def _suffix(fmt: str) -> str:
-    from .render.pdf import FORMATS
+    from .vocab import SUFFIXES
 
-    if fmt == "epub":
-        return "epub"
-    if fmt not in FORMATS:
+    if fmt not in SUFFIXES:
         raise RenderError([Problem(Location("publish build"), Severity.ERROR,
                                    f"unknown format '{fmt}' (known: {', '.join(ALL_FORMATS)})")])
-    return FORMATS[fmt].suffix
+    return SUFFIXES[fmt]

@@ -26,12 +26,13 @@ from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
 from ..theme import Theme
+from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = SUFFIXES
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
