@@ -227,7 +227,13 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
                                   f"\n<style>{DOCUMENT_CSS}{fmt.colour_css()}</style>", 1)
-    identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
+    # from the content, never from where the toolkit is installed (the colour CSS names the ICC file's path)
+    located = fmt.colour_css()
+    stable = html.encode("utf-8") + fmt.name.encode()
+    if located:
+        stable = (html.replace(located, "").encode("utf-8") + fmt.name.encode()
+                  + hashlib.sha256(assets.CMYK_PROFILE.read_bytes()).digest())
+    identifier = hashlib.sha256(stable).hexdigest()[:32].encode()
     with _captured() as log, _time_bound(timeout, shown):
         try:
             page = CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher, base_url=str(STYLES) + "/")
