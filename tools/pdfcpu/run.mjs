@@ -9,5 +9,7 @@ const args = process.argv.slice(2);   // give files as absolute paths
 const wasi = new WASI({ version: "preview1", args: ["pdfcpu", ...args], env: { HOME: "/tmp" },
                         preopens: { "/": "/" }, returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(wasmPath));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// getImportObject() is Node ≥ 19.8; wasiImport works everywhere
+const imports = wasi.getImportObject ? wasi.getImportObject() : { wasi_snapshot_preview1: wasi.wasiImport };
+const instance = await WebAssembly.instantiate(module, imports);
 process.exitCode = wasi.start(instance);
