@@ -102,6 +102,7 @@ def _problems(problems: list[Problem], title: str, kind: str) -> str:
 
 
 def _standalone(title: str, generation: int, bar: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en" data-publish-generation="{generation}">\n<head>\n<meta charset="utf-8">\n'
+    return (f'<!DOCTYPE html>\n<html lang="en" data-publish-generation="{generation}">\n'
+            '<head>\n<meta charset="utf-8">\n'
             f"<title>{e(title)}</title>\n{HEAD}</head>\n<body class=\"publish-serve-page\">\n{bar}<main>{body}</main>\n"
             "</body>\n</html>\n")

@@ -103,6 +103,8 @@ class Handler(BaseHTTPRequestHandler):
         if raw == "/":
             book = preview.book()
             return self._html(pages.index_page(book, generation, pages.bar(book), self._coverage(book)))
+        if raw == "/favicon.ico":
+            return self._send(204, b"", "image/x-icon")
         if raw == "/_serve/events":
             return self._events()
         if raw in ("/_serve/reload.js", "/_serve/screen.css"):
@@ -247,12 +249,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class _ServerV6(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 def make_server(preview: Preview, host: str, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
     app = App(preview, local_only=is_loopback(host), log=log)
     handler = type("BoundHandler", (Handler,), {"app": app})
-    server_class = ThreadingHTTPServer
+    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer
     if ":" in host:
-        server_class = type("ServerV6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        server_class = _ServerV6
     try:
         server = server_class((host.strip("[]"), port), handler)
     except OSError as exc:

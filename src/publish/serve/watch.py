@@ -27,8 +27,6 @@ class Watcher(threading.Thread):
         self.preview = preview
         self.log = log
         self.stopping = threading.Event()
-        self.ready = threading.Event()
-        """Set once the first watch is in place (the tests wait for it before they save)."""
         project = preview.project
         self.ignored = tuple(p.resolve() for p in (project.cache, project.build, project.dist))
         from watchfiles import DefaultFilter
@@ -49,7 +47,7 @@ class Watcher(threading.Thread):
 
         paths = self.preview.watched()
         while not self.stopping.is_set():
-            self.ready.set()
+            self.log(f"watching {', '.join(relpath(p) for p in paths)}")
             moved = False
             for changes in watch(*paths, watch_filter=self._keep, stop_event=self.stopping, step=STEP_MS,
                                  debounce=DEBOUNCE_MS, raise_interrupt=False):
