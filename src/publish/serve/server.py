@@ -278,7 +278,8 @@ def run(project: Project, root: Path, *, host: str = "127.0.0.1", port: int = 80
             f"{server.server_address[1]} can read the book's sources as pages")
     shown = f"[{host}]" if ":" in host else host
     watcher = Watcher(preview, log)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # Ctrl-C and SIGTERM stop the server, even when started where SIGINT is ignored (`publish serve &`)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         watcher.start()
         threading.Thread(target=preview.warm, name="publish-serve-warm", daemon=True).start()
@@ -290,7 +291,8 @@ def run(project: Project, root: Path, *, host: str = "127.0.0.1", port: int = 80
         server.app.stopping.set()  # type: ignore[attr-defined]
         watcher.stop()
         server.server_close()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     log("publish serve: stopped")
 
 

@@ -19,6 +19,8 @@ STEP_MS = 30
 """A change is reported once the files have been quiet this long…"""
 DEBOUNCE_MS = 300
 """…or after this long at most, when saves keep coming."""
+RECHECK_MS = 2000
+"""With no change, the watched set is checked this often (a catalogue folder made after the start)."""
 
 
 class Watcher(threading.Thread):
@@ -50,12 +52,16 @@ class Watcher(threading.Thread):
             self.log(f"watching {', '.join(relpath(p) for p in paths)}")
             moved = False
             for changes in watch(*paths, watch_filter=self._keep, stop_event=self.stopping, step=STEP_MS,
-                                 debounce=DEBOUNCE_MS, raise_interrupt=False):
-                files = tuple(sorted({relpath(path) for _, path in changes}))
-                generation = self.preview.changed(files)
-                self.log(f"changed: {', '.join(files)} (reload {generation})")
+                                 debounce=DEBOUNCE_MS, raise_interrupt=False, rust_timeout=RECHECK_MS,
+                                 yield_on_timeout=True):
+                if changes:
+                    files = tuple(sorted({relpath(path) for _, path in changes}))
+                    generation = self.preview.changed(files)
+                    self.log(f"changed: {', '.join(files)} (reload {generation})")
                 now = self.preview.watched()
                 if now != paths:
+                    if not changes:  # a folder appeared (the first `publish catalog update`): a change too
+                        self.preview.changed(tuple(relpath(p) for p in set(now) - set(paths)))
                     paths, moved = now, True
                     break
             if not moved:
