@@ -32,8 +32,9 @@ pytestmark = [
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright  # a test dependency (pyproject): never skipped for want of it
+
+    with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
