@@ -45,6 +45,15 @@ class Watcher(threading.Thread):
         return self.default(change, path)  # type: ignore[arg-type]
 
     def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                self._watch()
+                return
+            except OSError as exc:  # a watched folder removed or renamed under us: start again
+                self.log(f"watch: {exc}; watching again")
+                self.stopping.wait(1.0)
+
+    def _watch(self) -> None:
         from watchfiles import watch
 
         paths = self.preview.watched()
