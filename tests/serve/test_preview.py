@@ -70,3 +70,24 @@ def test_generation_wakes_a_waiting_page(minimal: Path) -> None:
     waiter.join(5)
     assert seen == [1]
     assert preview.wait(1, 0.01) == 1  # no change: the same generation after the timeout
+
+
+def test_a_save_keeps_what_it_cannot_have_changed(minimal: Path) -> None:
+    preview = _preview(minimal)
+    book, html = preview.book(), preview.edition("en")
+    css = minimal / "extra.css"
+    css.write_text("p { color: red; }", encoding="utf-8")
+    preview.changed((str(css.resolve()),))
+    assert preview.book() is book and preview.edition("en") is html  # the HTML does not depend on stylesheets
+    po = minimal.parent.parent / "locales" / "zh_Hans" / "LC_MESSAGES" / "minimal" / "wang-fang.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n', encoding="utf-8")
+    preview.changed((str(po.resolve()),))
+    assert preview.book() is book and preview.edition("en") is not html  # the sources do not depend on catalogues
+    html = preview.edition("en")
+    preview.changed((str(PROFILE.resolve()),))
+    assert preview.book() is not book and preview.edition("en") is not html
+    book = preview.book()
+    css.unlink()
+    preview.changed((str(css.resolve()),))  # a file removed: everything is made again
+    assert preview.book() is not book

@@ -135,8 +135,8 @@ def test_ctrl_c_stops_cleanly(minimal: Path, sig: int) -> None:
     assert server.get("/_serve/screen.css")[0] == 200
     code, output = server.stop(sig)
     assert code == 0, output
-    assert "Traceback" not in output
-    assert output.splitlines()[-1] == "publish serve: stopped"
+    assert "Traceback" not in output, output
+    assert output.splitlines()[-1] == "publish serve: stopped", output
 
 
 def test_another_host_only_when_asked_with_a_warning(minimal: Path) -> None:

@@ -40,6 +40,21 @@ class Failure:
                             "serve.internal"),))
 
 
+def unchanged_by(paths: tuple[str, ...]) -> frozenset[str]:
+    """What a save of ``paths`` leaves as it was: page images always (they are named by content); the
+    sources when only catalogues changed; the editions' HTML too when only stylesheets changed (the HTML
+    does not depend on them; a PDF does, and is made again). A file removed changes everything."""
+    files = [Path(p) for p in paths]
+    if not files or not all(f.is_file() for f in files):
+        return frozenset({"png"})
+    suffixes = {f.suffix.lower() for f in files}
+    if suffixes <= {".css"}:
+        return frozenset({"png", "book", "edition"})
+    if suffixes <= {".po", ".pot"}:
+        return frozenset({"png", "book"})
+    return frozenset({"png"})
+
+
 @dataclass(frozen=True)
 class Book:
     """A book that loaded: its validated sources and theme."""
@@ -70,25 +85,40 @@ class Preview:
     """Mark profiles whose rights are pending, as ``publish build --draft`` does."""
     generation: int = 0
     changes: tuple[str, ...] = ()
-    """The files of the last change (for the log)."""
+    """The files of the last change (absolute paths)."""
     _made: dict[tuple[int, str], object] = field(default_factory=dict, repr=False)
+    closed: threading.Event = field(default_factory=threading.Event, repr=False)
     _locks: dict[tuple[int, str], threading.Lock] = field(default_factory=dict, repr=False)
     _work: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _changed: threading.Condition = field(default_factory=threading.Condition, repr=False)
 
     def changed(self, paths: tuple[str, ...] = ()) -> int:
-        """A save: a new generation; every page open is told to reload (see :meth:`wait`)."""
+        """A save: a new generation; every page open is told to reload (see :meth:`wait`). What the files
+        saved cannot have changed is carried over (see :func:`unchanged_by`)."""
+        keep = unchanged_by(paths)
         with self._changed:
-            self.generation += 1
+            with self._work:
+                old, new = self.generation, self.generation + 1
+                for (generation, what), made in list(self._made.items()):
+                    if generation == old and what.split(":", 1)[0] in keep and not isinstance(made, Failure):
+                        self._made[(new, what)] = made
+                self.generation = new
             self.changes = paths
             self._changed.notify_all()
-            return self.generation
+            return new
 
     def wait(self, seen: int, timeout: float) -> int:
-        """The generation, once it differs from ``seen`` (or when ``timeout`` seconds have passed)."""
+        """The generation, once it differs from ``seen`` (or when ``timeout`` seconds have passed, or the
+        preview is closed)."""
         with self._changed:
-            self._changed.wait_for(lambda: self.generation != seen, timeout)
+            self._changed.wait_for(lambda: self.generation != seen or self.closed.is_set(), timeout)
             return self.generation
+
+    def close(self) -> None:
+        """The server is stopping: wake every page waiting for a change, make nothing more."""
+        with self._changed:
+            self.closed.set()
+            self._changed.notify_all()
 
     def _once(self, what: str, make: Callable[[], T]) -> T | Failure:
         """``make()`` for the current generation, made once; a problem becomes a :class:`Failure`.
@@ -145,6 +175,8 @@ class Preview:
         book = self.book()
         if not isinstance(book, Failure):
             for edition_id in book.editions:
+                if self.closed.is_set():
+                    return
                 self.edition(edition_id)
 
     def watched(self) -> list[Path]:

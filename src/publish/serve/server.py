@@ -40,6 +40,8 @@ from .watch import Watcher
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 KEEPALIVE_S = 15.0
 """A comment line on the event stream this often, so a vanished browser is noticed."""
+STOP_S = 10.0
+"""At most this long to let the watcher and the warm-up finish once stopping."""
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'")
 
@@ -263,7 +265,7 @@ def make_server(preview: Preview, host: str, port: int, log: Callable[[str], Non
         server = server_class((host.strip("[]"), port), handler)
     except OSError as exc:
         raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another --port?)") from None
-    server.daemon_threads = True
+    server.daemon_threads = False  # server_close() waits for the requests under way (see run)
     server.app = app  # type: ignore[attr-defined]
     return server
 
@@ -278,19 +280,26 @@ def run(project: Project, root: Path, *, host: str = "127.0.0.1", port: int = 80
             f"{server.server_address[1]} can read the book's sources as pages")
     shown = f"[{host}]" if ":" in host else host
     watcher = Watcher(preview, log)
+    warm = threading.Thread(target=preview.warm, name="publish-serve-warm")
     # Ctrl-C and SIGTERM stop the server, even when started where SIGINT is ignored (`publish serve &`)
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         watcher.start()
-        threading.Thread(target=preview.warm, name="publish-serve-warm", daemon=True).start()
+        warm.start()
         log(f"publish serve: http://{shown}:{server.server_address[1]}/ (Ctrl-C stops)")
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass
     finally:
+        # no thread left running (or writing) while the interpreter shuts down: the pages' event streams
+        # are woken and end, the watcher and the warm-up stop, requests under way are finished
         server.app.stopping.set()  # type: ignore[attr-defined]
+        preview.close()
         watcher.stop()
         server.server_close()
+        for thread in (watcher, warm):
+            if thread.is_alive():
+                thread.join(STOP_S)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     log("publish serve: stopped")

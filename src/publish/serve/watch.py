@@ -64,13 +64,13 @@ class Watcher(threading.Thread):
                                  debounce=DEBOUNCE_MS, raise_interrupt=False, rust_timeout=RECHECK_MS,
                                  yield_on_timeout=True):
                 if changes:
-                    files = tuple(sorted({relpath(path) for _, path in changes}))
+                    files = tuple(sorted({path for _, path in changes}))
                     generation = self.preview.changed(files)
-                    self.log(f"changed: {', '.join(files)} (reload {generation})")
+                    self.log(f"changed: {', '.join(relpath(f) for f in files)} (reload {generation})")
                 now = self.preview.watched()
                 if now != paths:
                     if not changes:  # a folder appeared (the first `publish catalog update`): a change too
-                        self.preview.changed(tuple(relpath(p) for p in set(now) - set(paths)))
+                        self.preview.changed(tuple(str(p) for p in set(now) - set(paths)))
                     paths, moved = now, True
                     break
             if not moved:
