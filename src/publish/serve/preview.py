@@ -171,11 +171,13 @@ class Preview:
         return self._once(what, make)
 
     def warm(self) -> None:
-        """Make every edition now, so the first page opened is quick."""
+        """Make every edition now, so the first page opened is quick; stop at the first save (what is
+        made then would be for an old generation, and would hold up the page being reloaded)."""
+        start = self.generation
         book = self.book()
         if not isinstance(book, Failure):
             for edition_id in book.editions:
-                if self.closed.is_set():
+                if self.closed.is_set() or self.generation != start:
                     return
                 self.edition(edition_id)
 
