@@ -15,10 +15,10 @@ INTERFACE_LOCALES = ("zh_Hans", "zh_Hant")
 
 def _book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Layout, Sources, Project]
     """The book's sources and where its catalogues live (the project's ``locales`` folder)."""
-    from ..cli import project_and_book
+    from ..project import locate
     from ..sources import load_book
 
-    project, root = project_and_book(book)
+    project, root = locate(book)
     return project.layout, load_book(root), project
 
 
