@@ -72,7 +72,7 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:

@@ -135,7 +135,8 @@ class Handler(BaseHTTPRequestHandler):
         assert not isinstance(book, Failure)
         folders = {name: folder for name, (folder, _) in self.app.folders(book).items()}
         sheets = [u for u in (static.url(folders, s) for s in book.theme.stylesheets) if u]
-        self._html(pages.edition_page(prepared, sheets, generation, bar, book.sources.warnings))
+        self._html(pages.edition_page(prepared, sheets, generation, bar,
+                                      (*book.sources.warnings, *prepared.problems)))
 
     def _pdf(self, parts: list[str], fmt: str, generation: int) -> None:
         preview = self.app.preview
