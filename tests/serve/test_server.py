@@ -116,11 +116,14 @@ def test_nothing_outside_is_served(shared: Served, raw: str) -> None:
 
 @pytest.mark.parametrize("raw", ["/edition/..%2f..%2f/", "/edition/%2e%2e/", "/pdf/..%2f/wang-fang/page-1.png",
                                  "/static/book/book.yaml", "/static/book/profiles/wang-fang.yaml", "/etc/passwd",
-                                 "/../../etc/passwd", "//etc/passwd"])
+                                 "/../../etc/passwd", "//etc/passwd", "?x", "*", "/static/book/%ff%fe.css",
+                                 "/static/nowhere/x.css", "/pdf/en/wang-fang/page-1e3.png"])
 def test_sources_and_other_paths_are_not_served(shared: Served, raw: str) -> None:
     status, _, data = shared.get(raw)
     assert status in (403, 404), (raw, status)
     assert b"wang-fang" not in data and b"root:" not in data
+    assert shared.get("/_serve/screen.css")[0] == 200  # and it serves on
+    assert not [line for line in shared.lines if "Traceback" in line or "failed" in line]
 
 
 def test_only_local_host_names_are_answered(shared: Served) -> None:

@@ -101,6 +101,8 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, raw: str, query: dict[str, list[str]]) -> None:
         preview = self.app.preview
         generation = preview.generation
+        if not raw.startswith("/"):
+            return self._not_found()
         parts = raw.split("/")[1:]
         if raw == "/":
             book = preview.book()
@@ -252,14 +254,25 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class _ServerV6(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    app: App
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A request that failed unexpectedly: one line in the log (not a traceback), and serve on."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        self.app.log(f"publish serve: a request failed: {type(exc).__name__}: {exc}")
+
+
+class _ServerV6(_Server):
     address_family = socket.AF_INET6
 
 
-def make_server(preview: Preview, host: str, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
+def make_server(preview: Preview, host: str, port: int, log: Callable[[str], None]) -> _Server:
     app = App(preview, local_only=is_loopback(host), log=log)
     handler = type("BoundHandler", (Handler,), {"app": app})
-    server_class: type[ThreadingHTTPServer] = ThreadingHTTPServer
+    server_class: type[_Server] = _Server
     if ":" in host:
         server_class = _ServerV6
     try:
@@ -267,7 +280,7 @@ def make_server(preview: Preview, host: str, port: int, log: Callable[[str], Non
     except OSError as exc:
         raise PublishError(f"cannot listen on {host}:{port}: {exc.strerror or exc} (another --port?)") from None
     server.daemon_threads = False  # server_close() waits for the requests under way (see run)
-    server.app = app  # type: ignore[attr-defined]
+    server.app = app
     return server
 
 
@@ -294,7 +307,7 @@ def run(project: Project, root: Path, *, host: str = "127.0.0.1", port: int = 80
     finally:
         # no thread left running (or writing) while the interpreter shuts down: the pages' event streams
         # are woken and end, the watcher and the warm-up stop, requests under way are finished
-        server.app.stopping.set()  # type: ignore[attr-defined]
+        server.app.stopping.set()
         preview.close()
         watcher.stop()
         server.server_close()
