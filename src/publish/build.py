@@ -12,9 +12,9 @@ import html as html_lib
 import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
-from .errors import Location, Problem, RenderError, Severity
+from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
 from .model import Edition
 from .render.fonts import FontSet
 from .sources import Sources, load_book
@@ -141,6 +141,7 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
     prepared: dict[str, Prepared] = {}
     for fmt in formats:
         _suffix(fmt)
+    _check_catalogues(sources, chosen, layout)
     for edition in chosen:
         # one localised HTML per edition: the formats differ only in their page and colour CSS
         p = prepared[edition.id] = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft,
@@ -156,7 +157,7 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
     artifacts: list[Artifact] = []
     errors: list[Problem] = []
     layouts: dict[str, tuple] = {}
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
+    with _workers(jobs if len(jobs_list) > 1 else 1) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
             try:
@@ -164,6 +165,9 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
             except RenderError as exc:
                 errors += exc.problems
                 continue
+            except OSError as exc:  # disk full, read-only or forbidden output: name the file
+                raise RenderError(f"cannot write: {exc.strerror}",
+                                  Location(relpath(exc.filename or job.target or out))) from exc
             if job.fmt in ("print", "layout"):
                 layouts[job.edition] = result.starts
             if job.target is not None:
@@ -178,6 +182,56 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
             artifacts.append(Artifact(edition.id, "epub", target, 0, coverage[edition.id]))
             progress(f"wrote {target}")
     return artifacts
+
+
+@contextmanager
+def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that ignore Ctrl-C (the parent handles it), die with their parent, and are
+    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with suppress(OSError, AttributeError):
+                process.kill()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_start(parent: int) -> None:
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _check_catalogues(sources: Sources, chosen: list[Edition], layout: Layout) -> None:
+    """An edition in a language with no catalogue at all would be the source text under a
+    translated title: refuse it, located at the edition's locale in book.yaml."""
+    doc = sources.documents["book"]
+    problems = []
+    for edition in chosen:
+        i = sources.book.editions.index(edition)
+        for j, locale in enumerate(edition.locales):
+            folder = layout.root / locale / "LC_MESSAGES" / sources.book.id
+            if locale == sources.book.source_locale or any(folder.glob("*.po")):
+                continue
+            problems.append(Problem(doc.locate(("editions", i, "locales", j)), Severity.ERROR,
+                                    f"edition {edition.id}: no catalogue for {locale} in {relpath(folder)} "
+                                    f"(run: publish catalog update {relpath(sources.root)} -l {locale})",
+                                    "catalog.missing"))
+    if problems:
+        raise CatalogError(problems)
 
 
 def _target(out: Path, sources: Sources, edition: Edition, fmt: str) -> Path:

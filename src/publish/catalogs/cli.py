@@ -156,7 +156,10 @@ def convert(book: str | None, source: str, target: str, config: str, locales_dir
 
     sources = _sources(book)
     layout = Layout(locales_dir)
-    phrases = sources.root / "opencc-phrases.txt"
+    from ..errors import CatalogError
+    from ..sources import inside_book
+
+    phrases = inside_book(sources.root, sources.root / "opencc-phrases.txt", CatalogError)
     converter = Converter(config, phrases if phrases.is_file() else None)
     for domain in domains(sources):
         hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)

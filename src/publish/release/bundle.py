@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from .. import atomic
 from ..build import ALL_FORMATS, build, source_date, without
 from ..catalogs.extract import Layout
-from ..errors import Problem, ReleaseError, RenderError
+from ..errors import Location, Problem, ReleaseError, RenderError, relpath
 from ..sources import Sources, load_book
 from . import cache as cache_mod
 from . import gate
@@ -30,6 +31,7 @@ from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+_-]{0,62}[0-9A-Za-z])?")
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -43,8 +45,9 @@ class Released:
 def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool = False,
             exclude: tuple[str, ...] = (), locales: Path = Path("locales"), cache: Path = Path(".publish-cache"),
             jobs: int = 2, progress: Callable[[str], None] = lambda s: None) -> Released:
-    if not version or any(c in version for c in "/\\ ") or version.startswith("."):
-        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
+    if not VERSION.fullmatch(version):  # before anything is read or built
+        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
+                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
     layout = Layout(locales)
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
@@ -71,7 +74,8 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
     missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
     errors: list[Problem] = []
     shared = cache_mod.shared_digest(sources)
-    with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
+    tmp = atomic.temporary_folder_beside(cache / "tmp" / "release")  # swept if this process is killed
+    try:
         for edition in sources.book.editions:
             locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
             when = source_date(root, *locale_dirs)
@@ -104,6 +108,8 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
             result["validators"] = checks
             entries[edition_id] = (cache_mod.store(cache, key, files, result), when)
             progress(f"{edition_id}: built and validated")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     order = [e.id for e in sources.book.editions]
     return {e: entries[e] for e in order}, [e for e in order if e in missing]
 
@@ -114,8 +120,7 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     from .manifest import manifest, onix_for, sha256sums
     from .page import release_html, release_markdown
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    tmp = atomic.temporary_folder_beside(folder)
     try:
         rows = []
         for edition in sources.book.editions:
@@ -141,11 +146,12 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
-        old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic.replace_folder(tmp, folder)  # dist/<release> is the old bundle or the new one, never missing
+    except OSError as exc:
+        where = exc.filename
+        if where is None or str(where).startswith(str(tmp)):
+            where = folder / Path(str(where)).relative_to(tmp) if where else folder
+        raise ReleaseError(f"cannot write the bundle: {exc.strerror}", Location(relpath(where))) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, atomic
 from ..catalogs.extract import Layout
 from ..model import Edition
 from ..render.fonts import fontset
@@ -96,14 +95,13 @@ def lookup(cache: Path, key: str) -> Entry | None:
 def store(cache: Path, key: str, files: dict[str, Path], result: dict[str, object]) -> Entry:
     """Move the built files into the cache under ``key`` (atomically: a folder renamed into place)."""
     final = cache / "editions" / key
-    tmp = cache / "editions" / f".{key}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for fmt, path in files.items():
-        shutil.copyfile(path, tmp / fmt)
-    (tmp / "result.json").write_text(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(tmp, final)
+    tmp = atomic.temporary_folder_beside(final)  # swept by the next run if this process is killed
+    try:
+        for fmt, path in files.items():
+            shutil.copyfile(path, tmp / fmt)
+        (tmp / "result.json").write_text(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+        atomic.replace_folder(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return Entry(final)
