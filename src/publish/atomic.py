@@ -16,12 +16,23 @@ import errno
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 _TEMP = re.compile(r"^\..+\.p(\d+)-[^/]*\.tmp(-dir|-old)?$")
 """Our temporary names: ``.<target>.p<pid>-<random><suffix>.tmp`` (files) or ``….tmp-dir`` (folders)."""
+
+
+def checkpoint(point: str) -> None:
+    """A named moment for the fault-injection tests (tests/faults): when ``PUBLISH_PAUSE_AT`` names it,
+    say so on stderr and wait to be killed or interrupted there. Does nothing otherwise."""
+    if os.environ.get("PUBLISH_PAUSE_AT") == point:
+        sys.stderr.write(f"publish: paused at {point}\n")
+        sys.stderr.flush()
+        time.sleep(600)
 
 
 def _alive(pid: int) -> bool:
@@ -79,6 +90,7 @@ def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     tmp = Path(name)
     try:
+        checkpoint("temporary-file")
         yield tmp
     except OSError as exc:
         if exc.filename in (None, str(tmp), name):
@@ -139,13 +151,16 @@ def replace_folder(tmp: Path, target: Path) -> None:
     run). Without it: the old folder is renamed aside first, and put back by the next run's
     :func:`sweep` of the folder if the process died between the two renames.
     """
+    checkpoint("swap")
     if not target.exists():
         os.rename(tmp, target)
         return
-    if _exchange(tmp, target):
+    if os.environ.get("PUBLISH_SWAP") != "rename" and _exchange(tmp, target):  # the tests force the fallback
+        checkpoint("swap-done")
         shutil.rmtree(tmp, ignore_errors=True)
         return
     old = target.parent / f"{_prefix(target)}old.tmp-old"
     os.rename(target, old)
+    checkpoint("swap-between")
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import atomic
 from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
 from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
@@ -157,7 +158,8 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
     artifacts: list[Artifact] = []
     errors: list[Problem] = []
     layouts: dict[str, tuple] = {}
-    with _workers(jobs if len(jobs_list) > 1 else 1) as pool:
+    folders = {job.target.parent for job in jobs_list if job.target is not None}
+    with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
             try:
@@ -185,13 +187,14 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
 
 
 @contextmanager
-def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+def _workers(jobs: int, folders: set[Path]) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes that ignore Ctrl-C (the parent handles it), die with their parent, and are
-    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages."""
+    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages; their
+    temporary files in ``folders`` are then removed."""
     if jobs <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
+    pool = _Pool(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
     try:
         yield pool
     except BaseException:
@@ -200,8 +203,25 @@ def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
         for process in processes:
             with suppress(OSError, AttributeError):
                 process.kill()
+        for process in processes:
+            with suppress(OSError, AttributeError, AssertionError):
+                process.join(10)
+        for folder in folders:
+            atomic.sweep(folder)
         raise
     pool.shutdown(wait=True)
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
+        """Workers are forked here: SIGINT stays blocked until each has set its own handler."""
+        import signal
+
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _worker_start(parent: int) -> None:
@@ -209,6 +229,7 @@ def _worker_start(parent: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != parent:  # the parent died before prctl took effect

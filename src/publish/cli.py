@@ -17,13 +17,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import INTERRUPTED, __version__
 from .errors import PublishError, relpath
 
 CRASH_LOG = Path(".publish-cache/crash.log")
 
 
-INTERRUPTED = "publish: interrupted; outputs left as they were"
 _OS_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO,
               errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EMFILE, errno.ENFILE}
 """What the machine, not the program, does wrong: a located error, not a crash."""
@@ -33,7 +32,9 @@ _CATEGORY = {"check": 2, "catalog": 3, "build": 4, "release": 5}
 
 class Interrupted(BaseException):
     """Ctrl-C, raised by our SIGINT handler: not a KeyboardInterrupt, so click cannot turn it into
-    "Aborted!", and not an Exception, so nothing on the way swallows it; ``finally`` blocks run."""
+    "Aborted!", and not an Exception, so nothing on the way swallows it; ``finally`` blocks run (temporary
+    files removed, worker processes killed). The handler stays installed, so a second Ctrl-C works even
+    if a C callback swallowed the first."""
 
 
 def _on_sigint(signum: int, frame: object) -> None:

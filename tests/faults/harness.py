@@ -9,6 +9,7 @@ outputs intact and no temporary file left anywhere in the project.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -16,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,9 +33,17 @@ LOCATED = re.compile(r"^(?P<path>[^\s:]+)(:(?P<line>\d+))?(:\d+)?: error: ", re.
 EPOCH = "1748908800"
 
 
+@functools.cache
+def _script() -> Path:
+    """A console script named ``publish``, like the one pip installs (its name matters: see cli.py)."""
+    folder = Path(tempfile.mkdtemp(prefix="publish-faults-bin-"))
+    script = folder / "publish"
+    script.write_text("import sys\nfrom publish.cli import main\nsys.exit(main())\n", encoding="utf-8")
+    return script
+
+
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-c", "import sys; from publish.cli import main; sys.argv[0] = 'publish'; main()",
-            *args]
+    return [sys.executable, str(_script()), *args]
 
 
 def environment(**extra: str) -> dict[str, str]:

@@ -60,6 +60,7 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:
         raise ReleaseError(problems)
+    atomic.checkpoint("release-built")
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
     folder = out / name
     _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)

@@ -1,0 +1,152 @@
+"""Ctrl-C and kill -9 at each stage, from a subprocess, at the checkpoints the code names
+(``publish.atomic.checkpoint``): one line and exit 130 for Ctrl-C; for a kill, the release folder is
+always the old bundle or the new one, stale temporary files go at the next run, workers die too."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from publish.cli import INTERRUPTED
+
+from .harness import BOOK, Project, children_of, environment, temp_files, wait_for
+
+pytestmark = pytest.mark.slow
+EN_ONLY = "editions:\n  - id: en\n    locales: [en]\n    isbn: {print: 978-0-9999900-0-1, pdf: 978-0-9999900-1-8, " \
+          "epub: 978-0-9999900-2-5}\nprofiles:"
+
+
+def _one_edition(project: Project) -> None:
+    text = (project.root / BOOK).read_text(encoding="utf-8")
+    head, tail = text.split("editions:", 1)
+    (project.root / BOOK).write_text(head + EN_ONLY + tail.split("profiles:", 1)[1], encoding="utf-8")
+
+
+def _interrupted_cleanly(proc, project: Project) -> str:  # type: ignore[no-untyped-def] # noqa: ANN001
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert "Traceback" not in err and "Aborted" not in err, err
+    assert err.count("interrupted") == 1 and err.rstrip().endswith(INTERRUPTED), err
+    assert not temp_files(project.root), temp_files(project.root)
+    time.sleep(0.3)
+    assert not children_of(proc.pid), "worker processes outlived the command"
+    return err
+
+
+@pytest.mark.parametrize("args", [("check", "books/minimal"),
+                                  ("build", "books/minimal", "-e", "en", "-f", "pdf"),
+                                  ("build", "books/minimal", "-e", "en", "-f", "pdf", "-f", "print", "--jobs", "2")],
+                         ids=["check", "build", "build-jobs-2"])
+def test_ctrl_c_during_start_up(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """Issue 16, Broken: Ctrl-C while the engine imports gave a traceback, exit 134, a temp file or
+    nothing. 6 moments from 50 ms to 1.5 s, SIGINT to the whole process group as a terminal sends it."""
+    project = Project.fresh(tmp_path)
+    outcomes = []
+    for delay in (0.05, 0.15, 0.3, 0.5, 0.9, 1.5):
+        proc = project.start(*args)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        if proc.wait(timeout=60) == 0:  # finished before the signal came
+            outcomes.append(0)
+            proc.communicate()
+            continue
+        _interrupted_cleanly(proc, project)
+        outcomes.append(130)
+    assert 130 in outcomes, outcomes
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_while_writing(tmp_path: Path, jobs: str) -> None:
+    project = Project.fresh(tmp_path)
+    assert project.run("build", "books/minimal", "-e", "en", "-f", "pdf").code == 0
+    before = (project.root / "build/minimal/en/minimal-en.pdf").read_bytes()
+    project.edit("books/minimal/profiles/wang-fang.yaml", "The patients.", "The patients, always.")
+    proc = project.start("build", "books/minimal", "-e", "en", "-f", "pdf", "-f", "print", "--jobs", jobs,
+                         env=environment(PUBLISH_PAUSE_AT="temporary-file"))
+    wait_for(proc, "paused at temporary-file")
+    os.killpg(proc.pid, signal.SIGINT)
+    _interrupted_cleanly(proc, project)
+    assert (project.root / "build/minimal/en/minimal-en.pdf").read_bytes() == before
+
+
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    """Issue 16, Weak: 2 worker processes outlived a killed release."""
+    project = Project.fresh(tmp_path)
+    proc = project.start("build", "books/minimal", "-e", "en", "-f", "pdf", "-f", "print", "--jobs", "2",
+                         env=environment(PUBLISH_PAUSE_AT="temporary-file"))
+    wait_for(proc, "paused at temporary-file")  # a worker is inside its render
+    assert children_of(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while children_of(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not children_of(proc.pid), "worker processes outlived their killed parent"
+    assert temp_files(project.root)  # the kill left its temporary file …
+    assert project.run("build", "books/minimal", "-e", "en", "-f", "pdf").code == 0
+    assert not temp_files(project.root)  # … and the next run swept it
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with one English edition, released once as 1.0.0 (its editions in the cache)."""
+    project = Project.fresh(tmp_path_factory.mktemp("released"))
+    _one_edition(project)
+    outcome = project.run("release", "books/minimal", "--version", "1.0.0", "--jobs", "1")
+    assert outcome.code == 0, outcome.err
+    return project.root
+
+
+def _bundle_ok(folder: Path) -> bool:
+    """The folder is a complete bundle: every line of SHA256SUMS matches its file."""
+    sums = folder / "SHA256SUMS"
+    if not sums.is_file():
+        return False
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        path = folder / name.lstrip("*")
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
+
+
+@pytest.mark.parametrize(("point", "swap"), [("release-built", ""), ("swap", ""), ("swap-done", ""),
+                                             ("swap-between", "rename"), ("temporary-file", "")])
+def test_kill_during_release_leaves_a_bundle(released: Path, tmp_path: Path, point: str, swap: str) -> None:
+    """Issue 16, Weak: SIGKILL between the two renames of the swap left no dist/<release>."""
+    shutil.copytree(released, tmp_path / "p", symlinks=True)
+    project = Project(tmp_path / "p")
+    folder = project.root / "dist" / "minimal-1.0.0"
+    (folder / "OLD").write_text("the previous bundle\n", encoding="utf-8")
+    proc = project.start("release", "books/minimal", "--version", "1.0.0", "--jobs", "1",
+                         env=environment(PUBLISH_PAUSE_AT=point, PUBLISH_SWAP=swap))
+    wait_for(proc, f"paused at {point}", timeout=300)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert folder.is_dir(), f"dist/minimal-1.0.0 missing after a kill at {point}"
+    assert (folder / "OLD").exists() or _bundle_ok(folder)
+    if point == "swap-between":  # the fallback's window: the next run's sweep puts the old one back first
+        pass
+    outcome = project.run("release", "books/minimal", "--version", "1.0.0", "--jobs", "1")
+    assert outcome.code == 0, outcome.err
+    assert _bundle_ok(folder) and not (folder / "OLD").exists()
+    assert not temp_files(project.root), temp_files(project.root)
+
+
+def test_ctrl_c_during_release_swap(released: Path, tmp_path: Path) -> None:
+    shutil.copytree(released, tmp_path / "p", symlinks=True)
+    project = Project(tmp_path / "p")
+    folder = project.root / "dist" / "minimal-1.0.0"
+    (folder / "OLD").write_text("the previous bundle\n", encoding="utf-8")
+    proc = project.start("release", "books/minimal", "--version", "1.0.0", "--jobs", "1",
+                         env=environment(PUBLISH_PAUSE_AT="swap"))
+    wait_for(proc, "paused at swap", timeout=300)
+    os.killpg(proc.pid, signal.SIGINT)
+    _interrupted_cleanly(proc, project)
+    assert (folder / "OLD").exists()  # interrupted before the swap: the old bundle, untouched
