@@ -351,8 +351,8 @@ def inside_book(root: Path, path: Path, error: type[PublishError] = SourceError)
     """``path``, unless it resolves (symlinks, ``..``) outside the book folder: then ``error``."""
     real_root, real = root.resolve(), path.resolve()
     if real != real_root and real_root not in real.parents:
-        raise error(f"{relpath(path)} leads outside the book folder (to {real}): refused",
-                    Location(relpath(path)))
+        shown = str(Path(relpath(path.parent)) / path.name)  # the link's own name, not its target's
+        raise error(f"{shown} leads outside the book folder (to {real}): refused", Location(shown))
     return path
 
 

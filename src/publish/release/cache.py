@@ -102,6 +102,10 @@ def store(cache: Path, key: str, files: dict[str, Path], result: dict[str, objec
         (tmp / "result.json").write_text(json.dumps(result, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                          encoding="utf-8")
         atomic.replace_folder(tmp, final)
+    except OSError as exc:
+        if exc.filename is None or str(exc.filename).startswith(str(tmp)):
+            raise OSError(exc.errno, exc.strerror, str(final)) from exc
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Entry(final)
