@@ -146,6 +146,8 @@ def test_typed_text_stays_text(minimal: Path) -> None:
     ("not-utf8", b"headline: caf\xe9\n", "not UTF-8"),
     ("empty", b"# nothing\n", "file is empty"),
     ("huge", b"#" * (50 * 1024 * 1024) + b"\n", "more than the"),
+    ("deep-nesting", b"a: " + b"[" * 20_000 + b"]" * 20_000 + b"\n", "invalid YAML"),
+    ("yaml-version-directive", b"%YAML 1.11\n---\na: b\n", "invalid YAML"),
     ("alias-bomb", b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
      b"".join(b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((c, c, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1,
                                                                          c - 1, c - 1)) for c in range(98, 110)),
