@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from publish.cli import INTERRUPTED
-
 from .harness import BOOK, Project, children_of, environment, temp_files, wait_for
 
+INTERRUPTED = "publish: interrupted; outputs left as they were"
 pytestmark = pytest.mark.slow
 EN_ONLY = "editions:\n  - id: en\n    locales: [en]\n    isbn: {print: 978-0-9999900-0-1, pdf: 978-0-9999900-1-8, " \
           "epub: 978-0-9999900-2-5}\nprofiles:"
