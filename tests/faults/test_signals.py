@@ -145,14 +145,29 @@ def test_kill_during_release_leaves_a_bundle(released: Path, tmp_path: Path, poi
     assert not temp_files(project.root), temp_files(project.root)
 
 
-def test_ctrl_c_during_release_swap(released: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("point", ["temporary-file", "release-built", "swap"])
+def test_ctrl_c_during_release(released: Path, tmp_path: Path, point: str) -> None:
     shutil.copytree(released, tmp_path / "p", symlinks=True)
     project = Project(tmp_path / "p")
     folder = project.root / "dist" / "minimal-1.0.0"
     (folder / "OLD").write_text("the previous bundle\n", encoding="utf-8")
-    proc = project.start("release", "books/minimal", "--version", "1.0.0", "--jobs", "1",
-                         env=environment(PUBLISH_PAUSE_AT="swap"))
-    wait_for(proc, "paused at swap", timeout=300)
+    if point == "temporary-file":
+        project.edit("books/minimal/profiles/wang-fang.yaml", "The patients.", "The patients, always.")
+    proc = project.start("release", "books/minimal", "--version", "1.0.0", "--jobs", "2",
+                         env=environment(PUBLISH_PAUSE_AT=point))
+    wait_for(proc, f"paused at {point}", timeout=300)
     os.killpg(proc.pid, signal.SIGINT)
     _interrupted_cleanly(proc, project)
     assert (folder / "OLD").exists()  # interrupted before the swap: the old bundle, untouched
+
+
+def test_two_builds_at_once(tmp_path: Path) -> None:
+    """Clean already: two builds of the same edition into the same folder both succeed, whole files."""
+    project = Project.fresh(tmp_path)
+    procs = [project.start("build", "books/minimal", "-e", "en", "-f", "pdf") for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    data = (project.root / "build/minimal/en/minimal-en.pdf").read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert not temp_files(project.root)
