@@ -14,17 +14,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from .vocab import ROLES
+
 Format = Literal["print", "pdf", "epub"]
 FORMATS: tuple[Format, ...] = ("print", "pdf", "epub")
 
-MARC_RELATORS: dict[str, str] = {
-    "aut": "author", "ant": "bibliographic antecedent", "aui": "author of introduction",
-    "bkd": "book designer", "cmp": "compiler", "com": "compiler", "ctb": "contributor",
-    "cov": "cover designer", "edt": "editor", "ill": "illustrator", "itr": "interviewer",
-    "ive": "interviewee", "oth": "other", "pbl": "publisher", "pht": "photographer",
-    "pfr": "proofreader", "rev": "reviewer", "trl": "translator", "tyd": "type designer",
-    "tyg": "typographer", "wpr": "writer of preface", "wst": "writer of supplementary textual content",
-}
+MARC_RELATORS: dict[str, str] = {code: role.name for code, role in ROLES.items()}
 """MARC relator codes accepted for contributors (https://id.loc.gov/vocabulary/relators)."""
 
 
@@ -152,6 +147,10 @@ class Book(Frozen):
     """Path of the glossary file, inside the book folder."""
     allow_private_links: bool = False
     """Allow links to loopback, private and link-local hosts (``127.0.0.1``, ``169.254.169.254``)."""
+    theme: str = "default"
+    """The design: the built-in ``default``, or a theme folder of the project (``themes/<name>``)."""
+    stylesheets: tuple[str, ...] = ()
+    """Stylesheets of the book's own, inside the book folder, applied after the theme's."""
     fallback: Literal["source", "stale"] = "source"
     """What untranslated or fuzzy units show: the source text, or the stale translation."""
     people: tuple[Person, ...] = ()

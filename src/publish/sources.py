@@ -26,6 +26,7 @@ from stdnum.exceptions import ValidationError as IsbnError
 from . import links
 from .errors import Location, Problem, PublishError, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
+from .vocab import LANGUAGES
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
 
 PROSE_KEYS = frozenset({
@@ -127,6 +128,18 @@ def _listed_profiles(doc: YamlDocument, book: Book | None) -> list[str]:
     if not isinstance(raw, list):
         return []
     return [p if isinstance(p, str) and ID.match(p) else "" for p in raw]
+
+
+def check_profile(root: Path, profile_id: str) -> list[Problem]:
+    """The problems of one profile file checked against its book, whether book.yaml lists it or not."""
+    book_file = Path(root) / "book.yaml"
+    book = _validate(read_yaml(book_file, relpath(book_file)), Book)
+    path = Path(root) / "profiles" / f"{profile_id}.yaml"
+    doc = read_yaml(path, relpath(path))
+    profile = _validate(doc, Profile)
+    if profile is not None and book is not None:
+        _check_profile(doc, profile, book, profile_id)
+    return doc.problems
 
 
 def _validate(doc: YamlDocument, model: type[BaseModel]) -> Any:
@@ -338,6 +351,10 @@ def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
     if parsed.language != language:  # Babel's aliases: iw → he, in → id, ji → yi, mo → ro
         doc.error(path, f"locale code '{code}' is deprecated: Babel reads it as '{parsed}'; write "
                   f"'{code.replace(language, parsed.language, 1)}'", kind="book.locale")
+        return
+    if code not in LANGUAGES:
+        doc.error(path, f"locale '{code}' is not one this toolkit publishes (fonts, interface labels and ONIX "
+                  f"codes exist for {', '.join(LANGUAGES)})", kind="book.locale")
 
 
 def _ref(doc: YamlDocument, path: FieldPath, value: str | None, known: set[str], what: str) -> None:

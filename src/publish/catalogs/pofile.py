@@ -59,7 +59,12 @@ def snapshot(path: Path) -> Snapshot:
 
 
 def parse(data: bytes, shown: str) -> Catalog:
-    """Parse PO bytes (LF, no BOM) with Babel; syntax errors are located errors."""
+    """Parse PO bytes (LF, no BOM) with Babel; syntax errors are located errors.
+
+    Babel cannot read the previous msgid of an obsolete fuzzy entry (``#~| msgid …``, which msgmerge
+    writes when a changed entry later goes obsolete): those lines are blanked for Babel only (line
+    numbers kept). They hold no translation, and the files on disk are written by GNU msgmerge."""
+    data = _OBSOLETE_PREVIOUS.sub(b"", data)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
@@ -73,6 +78,7 @@ def parse(data: bytes, shown: str) -> Catalog:
     return catalog
 
 
+_OBSOLETE_PREVIOUS = re.compile(rb"^#~\|[^\n]*", re.M)
 _NAMED = re.compile(r"%\(\w+\)[sdif]")
 
 

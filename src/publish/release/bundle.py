@@ -21,10 +21,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .. import atomic
-from ..build import ALL_FORMATS, build, source_date, without
-from ..catalogs.extract import Layout
-from ..errors import Location, Problem, ReleaseError, RenderError, relpath
+from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
+from ..errors import Location, Problem, ReleaseError, relpath
+from ..progress import Reporter
+from ..project import Project
 from ..sources import Sources, load_book
+from ..theme import Theme
 from . import cache as cache_mod
 from . import gate
 from .validators import epubcheck, pdffonts, qpdf_check
@@ -42,16 +44,33 @@ class Released:
     rebuilt: tuple[str, ...]           # editions built this time (the others came from the cache)
 
 
-def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool = False,
-            exclude: tuple[str, ...] = (), locales: Path = Path("locales"), cache: Path = Path(".publish-cache"),
-            jobs: int = 2, progress: Callable[[str], None] = lambda s: None) -> Released:
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """What one ``publish release`` is asked for (the project says where things are)."""
+
+    version: str
+    draft: bool = False
+    exclude: tuple[str, ...] = ()
+    jobs: int = 2
+    out: Path | None = None
+    """Where bundles go; default: the project's ``dist`` folder."""
+
+
+def release(project: Project, root: Path, options: ReleaseOptions, *,
+            progress: Reporter | Callable[[str], None] = lambda s: None) -> Released:
+    from ..theme import resolve
+
+    version, draft, exclude = options.version, options.draft, options.exclude
     if not VERSION.fullmatch(version):  # before anything is read or built
         raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
                            "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
-    layout = Layout(locales)
+    theme = resolve(project, sources)
+    layout = project.layout
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
-    entries, rebuilt = _editions(sources, root, layout, cache=cache, draft=draft, exclude=exclude, jobs=jobs,
+    if problems and not draft:
+        raise ReleaseError(problems)   # the sources' gate: before anything is built
+    entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
@@ -62,57 +81,55 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
         raise ReleaseError(problems)
     atomic.checkpoint("release-built")
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
-    folder = out / name
+    folder = (options.out or project.dist) / name
     _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)
     progress(f"wrote {folder}")
     return Released(folder, tuple(problems), tuple(rebuilt))
 
 
-def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draft: bool, exclude: tuple[str, ...],
-              jobs: int, progress: Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
-    """Each edition from the cache, or built, validated and stored there."""
+def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, draft: bool,
+              exclude: tuple[str, ...], jobs: int,
+              progress: Reporter | Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
+    """Each edition from the project's edition cache (which ``publish build`` fills too), built there when
+    missing, and validated once: the validators' results are stored with the entry."""
+    shared = cache_mod.shared_digest(sources, theme)
+    keys: dict[str, tuple[str, datetime]] = {}
+    for edition in sources.book.editions:
+        when = edition_date(project, sources, edition, theme)
+        keys[edition.id] = (cache_mod.edition_key(shared, edition, project.layout, when=when, draft=draft,
+                                                  exclude=exclude, theme=theme, book_id=sources.book.id), when)
+    fresh = [e for e, (key, _) in keys.items()
+             if (hit := cache_mod.lookup(project.cache, key)) is None or not hit.has(ALL_FORMATS)]
+    if fresh:
+        options = BuildOptions(editions=tuple(fresh), jobs=jobs, draft=draft, exclude=exclude, cache_only=True)
+        build(project, root, options, progress=progress)
     entries: dict[str, Cached] = {}
-    missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
-    errors: list[Problem] = []
-    shared = cache_mod.shared_digest(sources)
-    tmp = atomic.temporary_folder_beside(cache / "tmp" / "release")  # swept if this process is killed
-    try:
-        for edition in sources.book.editions:
-            locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
-            when = source_date(root, *locale_dirs)
-            key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
-                                        formats=ALL_FORMATS)
-            hit = cache_mod.lookup(cache, key)
-            if hit is not None:
-                entries[edition.id] = (hit, when)
-                progress(f"{edition.id}: unchanged (cache {key[:12]})")
-                continue
-            try:
-                artifacts = build(root, editions=(edition.id,), out=Path(tmp), locales=layout.root, cache=cache,
-                                  jobs=jobs, draft=draft, when=when, exclude=exclude, progress=progress)
-            except RenderError as exc:
-                errors += exc.problems
-                continue
-            files = {a.fmt: a.path for a in artifacts}
-            result: dict[str, object] = {"pages": {a.fmt: a.pages for a in artifacts if a.fmt != "epub"},
-                                         "coverage": artifacts[0].coverage, "when": when.isoformat()}
-            missing[edition.id] = (key, when, files, result)
-        if errors:
-            raise ReleaseError(errors)
-        reports = epubcheck([files["epub"] for _, _, files, _ in missing.values()]) if missing else {}
-        for edition_id, (key, when, files, result) in missing.items():
-            checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
-            ran = [("epub", reports[files["epub"]])]
-            ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
-            for fmt, report in ran:
-                checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
-            result["validators"] = checks
-            entries[edition_id] = (cache_mod.store(cache, key, files, result), when)
-            progress(f"{edition_id}: built and validated")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    unchecked: dict[str, cache_mod.Entry] = {}
+    for edition_id, (key, when) in keys.items():
+        entry = cache_mod.lookup(project.cache, key)
+        assert entry is not None
+        entries[edition_id] = (entry, when)
+        if set(entry.result.get("validators", {})) != set(ALL_FORMATS):
+            unchecked[edition_id] = entry
+    reports = epubcheck([e.file("epub") for e in unchecked.values()]) if unchecked else {}
+    for edition_id, entry in unchecked.items():
+        checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
+        ran = [("epub", reports[entry.file("epub")])]
+        ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+        for fmt, report in ran:
+            checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
+        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks})
+        entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]), keys[edition_id][1])  # type: ignore[assignment]
+        _step(progress, edition_id, "validated", "EPUBCheck, pdffonts, qpdf")
     order = [e.id for e in sources.book.editions]
-    return {e: entries[e] for e in order}, [e for e in order if e in missing]
+    return {e: entries[e] for e in order}, [e for e in order if e in fresh]
+
+
+def _step(progress: Reporter | Callable[[str], None], edition: str, stage: str, detail: str) -> None:
+    if isinstance(progress, Reporter):
+        progress.step(edition, stage, detail)
+    else:
+        progress(f"{edition}: {stage} ({detail})")
 
 
 def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
