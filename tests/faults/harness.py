@@ -98,6 +98,7 @@ class Project:
     @classmethod
     def fresh(cls, where: Path, book: str = "minimal") -> Project:
         shutil.copytree(ROOTS / book, where / "books" / "minimal")
+        (where / "publish.toml").write_text("[project]\n", encoding="utf-8")
         return cls(where)
 
     @property

@@ -186,6 +186,7 @@ def test_fuzz_po_reader_10000() -> None:
 def _cli_check(tmp_path: Path, examples: int) -> None:
     root = tmp_path / "books" / "minimal"
     shutil.copytree(ROOTS / "minimal", root)
+    (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
     runner = CliRunner()
 
     @settings(max_examples=examples, **SETTINGS)
