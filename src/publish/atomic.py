@@ -74,6 +74,9 @@ def sweep(folder: Path) -> list[Path]:
     return removed
 
 
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
 def _prefix(target: Path) -> str:
     return f".{target.name}.p{os.getpid()}-"
 
@@ -93,7 +96,8 @@ def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
         checkpoint("temporary-file")
         yield tmp
     except OSError as exc:
-        if exc.filename in (None, str(tmp), name):
+        # a full or read-only disk is the target's, whichever file the error names (copyfile names its source)
+        if exc.filename in (None, str(tmp), name) or exc.errno in _FULL:
             raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     finally:
