@@ -13,7 +13,8 @@ if _os.path.basename(_sys.argv[0] if _sys.argv else "") == "publish":  # the con
         _os.write(2, INTERRUPTED.encode() + b"\n")  # nothing is written before a command runs
         _os._exit(130)
 
-    _signal.signal(_signal.SIGINT, _interrupted_at_start)  # publish.cli takes over when the command starts
+    if _signal.getsignal(_signal.SIGINT) != _signal.SIG_IGN:  # started ignoring it (`cmd &`): keep so
+        _signal.signal(_signal.SIGINT, _interrupted_at_start)  # publish.cli takes over when the command starts
 
 import logging  # noqa: E402 - after the handler: importing takes most of the start-up time
 

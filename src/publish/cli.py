@@ -44,7 +44,8 @@ def _on_sigint(signum: int, frame: object) -> None:
 class _Group(click.Group):
     def main(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
         """Ctrl-C from the first moment of a command to its end: one line, exit 130."""
-        installed = threading.current_thread() is threading.main_thread()
+        installed = threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # a background job (`cmd &`) keeps ignoring it
         previous = signal.signal(signal.SIGINT, _on_sigint) if installed else None
         try:
             return super().main(*args, **kwargs)
