@@ -27,12 +27,13 @@ from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
 from ..theme import Theme
+from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = SUFFIXES
 VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+_-]{0,62}[0-9A-Za-z])?")
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
@@ -74,7 +75,7 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:
