@@ -154,7 +154,7 @@ def parse(file: Path) -> Project:
         return Location(shown, field=key)
 
     for table in data:
-        if table not in ("project", "defaults"):
+        if table not in ("project", "defaults", "catalogs"):  # [catalogs]: read by catalogs/settings.py
             problems.append(Problem(where(table), Severity.ERROR, f"unknown table [{table}] (known: [project], "
                                     "[defaults])", "project.key"))
     root = file.parent.resolve()

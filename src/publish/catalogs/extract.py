@@ -23,10 +23,8 @@ from . import pofile
 from .units import INTERFACE, Unit, all_units, domains
 
 _DATE = re.compile(rb'"POT-Creation-Date: [^"\\]*\\n"')
-_GENERATED = re.compile(rb'"Generated-By: [^"\\]*\\n"')
-_STAMPS = (_DATE, _GENERATED)
-"""Header lines that say when and by which tool version a template was made, not what it holds: an
-unchanged template keeps the ones on disk (a new Babel or a new date alone rewrites no file)."""
+_GENERATOR = re.compile(rb'"Generated-By: [^"\\]*\\n"')
+"""Babel's version stamp: a fresh machine with another Babel must not rewrite unchanged templates."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +119,12 @@ def write_template(path: Path, catalog: Catalog) -> bool:
     new = pofile.render(catalog)
     previous = pofile.snapshot(path) if path.exists() else None
     if previous is not None:
-        same_stamps = new
-        for stamp in _STAMPS:
-            old = stamp.search(previous.plain())
-            if old:
-                same_stamps = stamp.sub(lambda _m, old=old: old.group(0), same_stamps, count=1)  # type: ignore[misc]
-        if _normal_equal(same_stamps, previous.plain(), path):
+        same = new
+        for volatile in (_DATE, _GENERATOR):  # header lines that change with the clock or the machine
+            old_line = volatile.search(previous.plain())
+            if old_line:
+                same = volatile.sub(lambda _m, line=old_line: line.group(0), same, count=1)  # type: ignore[misc]
+        if _normal_equal(same, previous.plain(), path):
             return False
     return pofile.commit(new, path, previous)
 

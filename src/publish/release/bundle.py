@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,19 +20,23 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from .. import atomic
 from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
-from ..errors import Problem, ReleaseError
+from ..errors import Location, Problem, ReleaseError, relpath
 from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
 from ..theme import Theme
+from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .pdfcheck import check_pdf
+from .preflight import pdfcpu_strict, print_preflight
 from .validators import epubcheck
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
+VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+_-]{0,62}[0-9A-Za-z])?")
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -60,8 +64,9 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     from ..theme import resolve
 
     version, draft, exclude = options.version, options.draft, options.exclude
-    if not version or any(c in version for c in "/\\ ") or version.startswith("."):
-        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
+    if not VERSION.fullmatch(version):  # before anything is read or built
+        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
+                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
@@ -73,11 +78,14 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
+        if "cover" not in result["validators"]:
+            problems += gate.no_cover_wrap(sources, edition_id)
     if problems and not draft:
         raise ReleaseError(problems)
+    atomic.checkpoint("release-built")
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
     folder = (options.out or project.dist) / name
     _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)
@@ -107,16 +115,24 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
         entry = cache_mod.lookup(project.cache, key)
         assert entry is not None
         entries[edition_id] = (entry, when)
-        if set(entry.result.get("validators", {})) != set(ALL_FORMATS):
+        if set(entry.result.get("validators", {})) != {*ALL_FORMATS, *(["cover"] if entry.has(["cover"]) else [])}:
             unchecked[edition_id] = entry
     reports = epubcheck([e.file("epub") for e in unchecked.values()]) if unchecked else {}
     for edition_id, entry in unchecked.items():
         checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
         ran = [("epub", reports[entry.file("epub")])]
         ran += [(f, report) for f in ("print", "pdf") for report in check_pdf(entry.file(f))]
+        extra: dict[str, object] = {}
+        if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
+            checks["cover"] = {}
+            files = {f: entry.file(f) for f in ("print", "cover")}
+            ran += [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]
+            ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
+            ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
+            extra["spine_mm"] = entry.result.get("spine_mm")
         for fmt, report in ran:
             checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
-        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks})
+        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks, **extra})
         entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]), keys[edition_id][1])  # type: ignore[assignment]
         _step(progress, edition_id, "validated", "EPUBCheck, fonts, PDF structure")
     order = [e.id for e in sources.book.editions]
@@ -136,10 +152,10 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     from .manifest import manifest, onix_for, sha256sums
     from .page import release_html, release_markdown
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    tmp = atomic.temporary_folder_beside(folder)
     try:
         rows = []
+        wraps: list[dict] = []
         for edition in sources.book.editions:
             entry, when = entries[edition.id]
             result = entry.result
@@ -153,7 +169,13 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                 rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
                              "cover": f"{stem}-cover.jpg", "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
-        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
+            if "cover" in result["validators"]:
+                target = tmp / f"{stem}.{SUFFIX['cover']}"
+                shutil.copyfile(entry.file("cover"), target)
+                wraps.append({"edition": edition, "path": target, "spine_mm": result.get("spine_mm"),
+                              "coverage": result["coverage"], "validators": result["validators"]["cover"]})
+        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems,
+                        wraps=wraps)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")
@@ -163,11 +185,12 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
-        old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic.replace_folder(tmp, folder)  # dist/<release> is the old bundle or the new one, never missing
+    except OSError as exc:
+        where = exc.filename
+        if where is None or str(where).startswith(str(tmp)):
+            where = folder / Path(str(where)).relative_to(tmp) if where else folder
+        raise ReleaseError(f"cannot write the bundle: {exc.strerror}", Location(relpath(where))) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
