@@ -91,7 +91,8 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     assert wrap["pages"] == 1 and wrap["spine_mm"] == round(interior["pages"] * 0.05, 3)
     assert wrap["isbn"] == ISBNS["print"].replace("-", "")
     assert set(wrap["validators"]) == {"preflight cover (generic)", "pdfcpu strict", "qpdf check (pikepdf)"}
-    assert {"preflight (generic)", "pdfcpu strict", "fonts (pikepdf)", "qpdf check (pikepdf)"} <= set(interior["validators"])
+    assert {"preflight (generic)", "pdfcpu strict", "fonts (pikepdf)",
+            "qpdf check (pikepdf)"} <= set(interior["validators"])
     epub = next(a for a in data["artifacts"] if a["format"] == "epub")
     assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
     assert any(k.startswith("EPUBCheck 5") for k in epub["validators"])
