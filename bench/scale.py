@@ -13,7 +13,8 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
 - peak_rss_mb: the largest resident set of the build process or any of its workers (getrusage of children);
 - release_full_s / release_noop_s: `publish release --draft` with an empty cache, then again unchanged;
   release_stages_s: the release's own stages (catalogue gate, EPUBCheck, PDF checks), timed in the
-  release process by wrapping them (nothing in the toolkit is changed for it), validators_share;
+  release process by wrapping them (nothing in the toolkit is changed for it), validators_share (EPUBCheck,
+  the PDF checks and, where the release has them, the print preflight, pdfcpu and Ace);
 - validators_before_s: the validators of the previous release code on the same artifacts, same run
   (pdffonts + qpdf --check per PDF, one default JVM per EPUB, in parallel as before);
 - tagged_write_s: WeasyPrint's write of the en digital PDF (tagged) with and without the page_references
@@ -162,6 +163,9 @@ def timed(name, fn):
     return wrapper
 bundle.epubcheck = timed("epubcheck", bundle.epubcheck)
 bundle.check_pdf = timed("pdf_checks", bundle.check_pdf)
+for name in ("print_preflight", "pdfcpu_strict", "ace"):   # the print preflight and Ace, where present
+    if hasattr(bundle, name):
+        setattr(bundle, name, timed(name, getattr(bundle, name)))
 gate.catalogues = timed("catalogue_gate", gate.catalogues)
 bundle.build = timed("build", bundle.build)
 from publish.cli import main
@@ -186,7 +190,7 @@ def release(book: Path, env: dict[str, str], work: Path) -> dict[str, Any]:
         figures[f"release_{name}_cpu_s"] = round(r["cpu"], 2)
         figures[f"release_{name}_stages_s"] = {k: round(v, 2) for k, v in sorted(timers.items())}
     stages = figures["release_full_stages_s"]
-    validators = stages.get("epubcheck", 0.0) + stages.get("pdf_checks", 0.0)
+    validators = sum(stages.get(k, 0.0) for k in ("epubcheck", "pdf_checks", "print_preflight", "pdfcpu_strict", "ace"))
     figures["validators_s"] = round(validators, 2)
     figures["validators_share"] = round(validators / figures["release_full_s"], 3)
     return figures
