@@ -29,7 +29,6 @@ Run: ``python tests/typeset/measure.py PDF [PDF…]`` (JSON per file, ``--text``
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..assets import DEFAULT_THEME as STYLES
 from ..model import Edition
 from ..sources import Sources
 from .cover import CoverText, render_cover
@@ -15,7 +16,6 @@ from .epub import Creator, EpubMeta, EpubParts
 from .fonts import FontSet
 from .html import environment, interface_translations
 from .pagemap import PageStart
-from ..assets import DEFAULT_THEME as STYLES
 from .subset import Subset, subset_face
 from .view import bcp47
 from .xhtml import LANDMARKS, Chapter, chapters, heading_label

@@ -67,7 +67,7 @@ class FontSet:
 html {{ font-family: {latin}, {serif}; }}
 :lang(zh) {{ font-family: {serif}, {latin}; }}
 :lang(en) {{ font-family: {latin}, {serif}; }}
-:lang(zh) h1, :lang(zh) h2, :lang(zh) h3, :lang(zh) .speaker, h1:lang(zh), h2:lang(zh), h3:lang(zh) {{
+h1:lang(zh), h2:lang(zh), h3:lang(zh), .speaker:lang(zh) {{
   font-family: {sans}, {latin}; }}
 """
 

@@ -21,7 +21,7 @@ from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
-from .pdflang import language_tags
+from .weasy import inter_character, language_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -171,7 +171,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
                                   f"\n<style>{DOCUMENT_CSS}{fmt.colour_css()}</style>", 1)
     identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
-    with _captured() as log, _time_bound(timeout, shown):
+    with _captured() as log, _time_bound(timeout, shown), inter_character():
         try:
             sheets = [CSS(filename=str(STYLES / "book.css"), url_fetcher=fetcher),
                       CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher,
