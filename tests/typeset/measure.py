@@ -10,7 +10,8 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``single_last``: paragraphs whose last line holds one Han character (punctuation aside);
 - ``start_space`` / ``end_space``: a line starting (ending) with a Latin run pushed in (out) by the
   quarter-em CJK–Latin space;
-- ``past_edge``: lines reaching more than 0.05 em past the column edge;
+- ``past_edge``: lines reaching more than 0.05 em past the column edge (a line ending in a closing
+  mark ends half an em after the mark's origin: its blank half may be cut at the line end);
 - ``unindented``: paragraphs (found after a heading or a vertical gap) whose first line has no indent;
 - ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines.
 
@@ -37,6 +38,7 @@ from pathlib import Path
 CLOSING = set("，。、；：？！）」』”’〉》】〕·%")
 OPENING = set("（「『“‘〈《【〔")
 FULLWIDTH_MARKS = set("，。、；：？！）」』”’〉》】〕（「『“‘〈《【〔")
+CLOSING_MARKS = set("，。、；：？！）」』”’〉》】〕")
 FINAL = set("。！？”’」』）…：")
 
 
@@ -162,7 +164,8 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
             return True
         return False
 
-    sequence = order
+    # page furniture (running heads, folios: smaller than 0.82 of the body) is not "other text"
+    sequence = [ln for ln in order if ln.size >= 0.82 * body_size]
     flags = []  # (line, is_start, is_last)
     for i, ln in enumerate(sequence):
         if id(ln) not in body_ids:
@@ -193,13 +196,17 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
             if is_latin(text[-1]) and not last and 0.1 * em < right - ln.x1 < 0.5 * em:
                 fig.end_space += 1
                 fig.note("end_space", ln)
-        short_by = (right - ln.x1) / em
+        end = ln.x1
+        if lang == "zh" and text[-1] in CLOSING_MARKS:
+            # a closing mark's ink is in its first half-em: at a line end the rest may be cut (halt)
+            end = ln.origins[-1] + 0.5 * em
+        short_by = (right - end) / em
         if not last and short_by > 0.5 and not (text[-1] in FINAL and lang == "zh"):
             fig.short += 1
             fig.short_mean_em += short_by
             fig.short_max_em = max(fig.short_max_em, short_by)
             fig.note("short", ln)
-        if ln.x1 - right > 0.05 * em:
+        if end - right > 0.05 * em:
             fig.past_edge += 1
             fig.note("past_edge", ln)
         if start:

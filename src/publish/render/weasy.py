@@ -41,6 +41,12 @@ from weasyprint.text.ffi import TO_UNITS, ffi, pango  # noqa: E402
 # Inter-character justification
 
 
+ZWSP = "\u200b"
+
+
+CLOSING = "，。、；：？！）」』”’〉》】〕"
+
+
 def is_cjk(ch: str) -> bool:
     """Han, kana, Hangul, CJK symbols and punctuation, full-width forms, and the quotes and marks
     that Chinese text sets full-width."""
@@ -86,20 +92,47 @@ def _gap_between(left: str, right: str) -> bool:
 def _justify_line(context: Any, line: Any, extra_width: float) -> None:  # noqa: ANN401
     if not _cjk_lang(line.style["lang"]) or line.style["direction"] == "rtl":
         return _ORIGINAL_JUSTIFY(context, line, extra_width)
-    leaves = list(_leaves(line))
-    texts = [leaf.text if isinstance(leaf, boxes.TextBox) else "" for leaf in leaves]
+    # zero-width spaces (<wbr>) are transparent: the gap is between their neighbours
+    leaves = [leaf for leaf in _leaves(line) if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip(ZWSP))]
+    texts = [leaf.text.strip(ZWSP) if isinstance(leaf, boxes.TextBox) else "" for leaf in leaves]
     weights = [_own_weight(t) if _cjk_lang(leaf.style["lang"]) or any(map(is_cjk, t)) else 0.0
                for leaf, t in zip(leaves, texts, strict=True)]
     gaps_after = [bool(texts[i]) and bool(texts[i + 1]) and _gap_between(texts[i][-1], texts[i + 1][0])
                   for i in range(len(leaves) - 1)] + [False]
+    extra_width += _cut_final_mark(context, leaves)
     total = sum(weights) + sum(gaps_after)
     if total <= 0:
         return _ORIGINAL_JUSTIFY(context, line, extra_width)
     spacing = extra_width / total
     gaps = {id(leaf): spacing if gap else 0.0 for leaf, gap in zip(leaves, gaps_after, strict=True)}
     own = {id(leaf): w for leaf, w in zip(leaves, weights, strict=True)}
-    _spread(context, line, spacing, own, gaps, [0.0, 0.0])
+    state = [0.0, 0.0]
+    _spread(context, line, spacing, own, gaps, state)
+    line.width += state[0]
     return None
+
+
+def _cut_final_mark(context: Any, leaves: list[Any]) -> float:  # noqa: ANN401
+    """A closing mark ending a justified line is set half-width (its ``halt`` form), so the line's
+    edge is not half an em of blank (clreq 3.8); returns the width gained."""
+    last = leaves[-1] if leaves else None
+    if not isinstance(last, boxes.TextBox) or not last.text or last.text[-1] not in CLOSING:
+        return 0.0
+    features = last.style["font_feature_settings"]
+    if features != "normal" and any(name == "halt" for name, _ in features):
+        return 0.0   # already half-width (publish.render.inline marked it)
+    layout = _line_break.create_layout(last.text, last.style, context, max_width=None,
+                                       justification_spacing=last.justification_spacing)
+    layout.publish_halt_last = True
+    layout.set_text(last.text)
+    width, _ = _line_break.line_size(layout.get_first_line()[0], last.style)
+    gained = max(0.0, last.width - width)
+    if gained:
+        last.publish_halt_last = True
+        last.width -= gained
+    layout.deactivate()
+    last.pango_layout = layout
+    return gained
 
 
 def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps: dict[int, float],  # noqa: ANN401
@@ -117,6 +150,7 @@ def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps:
                 layout = _line_break.create_layout(child.text, child.style, context, max_width=None,
                                                    justification_spacing=child.justification_spacing)
                 layout.publish_inter_character = spacing
+                layout.publish_halt_last = getattr(child, "publish_halt_last", False)
                 layout.deactivate()
                 child.pango_layout = layout
                 child.width += weight * spacing
@@ -134,15 +168,20 @@ def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps:
 
 def _set_text(self: Any, text: str, justify: bool = False) -> None:  # noqa: ANN401 - WeasyPrint's Layout
     _ORIGINAL_SET_TEXT(self, text, justify)
+    if getattr(self, "publish_halt_last", False) and self.text:
+        attrs = _attributes(self)
+        end = len(self.text.encode("utf-8"))
+        attr = pango.pango_attr_font_features_new(b"halt")
+        attr.start_index, attr.end_index = end - len(self.text[-1].encode("utf-8")), end
+        pango.pango_attr_list_insert(attrs, attr)
+        pango.pango_layout_set_attributes(self.layout, attrs)
     spacing = getattr(self, "publish_inter_character", 0.0)
     if not (justify and spacing and self.text):
         return
     letter = self.style["letter_spacing"]
     base = 0 if letter == "normal" else letter
     units = int((spacing + base) * TO_UNITS)
-    attrs = pango.pango_layout_get_attributes(self.layout)
-    if attrs == ffi.NULL:
-        attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    attrs = _attributes(self)
     position = 0
     run_start = None
     for ch in self.text + "\0":
@@ -157,6 +196,13 @@ def _set_text(self: Any, text: str, justify: bool = False) -> None:  # noqa: ANN
             run_start = None
         position += size
     pango.pango_layout_set_attributes(self.layout, attrs)
+
+
+def _attributes(layout: Any) -> Any:  # noqa: ANN401
+    attrs = pango.pango_layout_get_attributes(layout.layout)
+    if attrs == ffi.NULL:
+        attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    return attrs
 
 
 _ORIGINAL_JUSTIFY = _inline.justify_line
