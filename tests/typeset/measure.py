@@ -7,6 +7,7 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``short``: body lines, not the last of their paragraph, ending more than 0.5 em before the column
   edge (share of such lines in ``short_share``; mean and max shortfall in em);
 - ``uncompressed``: adjacent full-width marks (。” ，“ …) still set 2 em wide (clreq 3.1.6: 1.5 em);
+  ``pairs_at_line_end``: pairs ending a line with a full-width first mark (not measurable);
 - ``single_last``: paragraphs whose last line holds one Han character (punctuation aside);
 - ``start_space`` / ``end_space``: a line starting (ending) with a Latin run pushed in (out) by the
   quarter-em CJK–Latin space;
@@ -30,6 +31,7 @@ Run: ``python tests/typeset/measure.py PDF [PDF…]`` (JSON per file, ``--text``
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -83,6 +85,7 @@ class Figures:
     short_max_em: float = 0.0
     uncompressed: int = 0
     pairs: int = 0
+    pairs_at_line_end: int = 0
     single_last: int = 0
     start_space: int = 0
     end_space: int = 0
@@ -235,14 +238,24 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
 
 
 def _pairs(ln: Line, fig: Figures) -> None:
+    """A pair is compressed when one of its two advances is half an em (plus the line's
+    justification spacing, the median advance between two Han characters less 1 em). The advance
+    of a line's last mark is not in the PDF (a ``halt`` positioning leaves the font's width), so a
+    pair ending a line whose first mark is full-width is counted apart, as ``pairs_at_line_end``."""
     text, xs, em = ln.text, ln.origins, ln.em
+    han = [xs[i + 1] - xs[i] - em for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
+    spacing = max(0.0, statistics.median(han)) if han else 0.0
     for i in range(len(text) - 1):
         a, b = text[i], text[i + 1]
         if a in FULLWIDTH_MARKS and b in FULLWIDTH_MARKS:
             fig.pairs += 1
-            first = xs[i + 1] - xs[i]
-            second = xs[i + 2] - xs[i + 1] if i + 2 < len(xs) else None
-            if first > 0.75 * em and (second is None or second > 0.75 * em):
+            first = xs[i + 1] - xs[i] - spacing
+            if i + 2 >= len(xs):
+                if first > 0.75 * em:
+                    fig.pairs_at_line_end += 1
+                continue
+            second = xs[i + 2] - xs[i + 1] - spacing
+            if first > 0.75 * em and second > 0.75 * em:
                 fig.uncompressed += 1
                 fig.note("uncompressed", ln)
 

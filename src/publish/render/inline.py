@@ -35,7 +35,7 @@ def inline(text: str, lang: str = "en") -> Markup:
     html = _STRONG.sub(r"<strong>\1</strong>", html)
     html = _EMPH.sub(r"<em>\1</em>", html)
     if lang.startswith("zh"):
-        html = punctuate(keep_last(autospace(html)))
+        html = punctuate(keep_last(autospace(html)), centered=lang.lower() in ("zh-hant", "zh-tw", "zh-hk"))
     return Markup(html)
 
 
@@ -55,23 +55,30 @@ def keep_last(html: str) -> str:
     return "".join(parts)
 
 
-def punctuate(html: str) -> str:
+CENTERED = "，。、；：？！"
+"""Marks set in the middle of their em in Traditional Chinese (Taiwan) fonts: ``halt`` leaves them
+full-width, so of a pair the bracket or quote is the one made half-width."""
+
+
+def punctuate(html: str, *, centered: bool = False) -> str:
     """Half-width marks in adjacent pairs, and break opportunities around “ ” ‘ ’."""
     parts = _TAGS.split(html)
     for i in range(0, len(parts), 2):
-        parts[i] = _punctuate_text(parts[i])
+        parts[i] = _punctuate_text(parts[i], centered)
     return "".join(parts)
 
 
-def _punctuate_text(text: str) -> str:
+def _punctuate_text(text: str, centered: bool) -> str:
     marks = CLOSING + OPENING
     halt: set[int] = set()
     for i in range(len(text) - 1):
         a, b = text[i], text[i + 1]
         if a in marks and b in marks:
-            if a in CLOSING:
+            if centered and a in CENTERED and b in CENTERED:
+                continue
+            if a in CLOSING and not (centered and a in CENTERED):
                 halt.add(i)
-            elif b in OPENING:
+            elif b in OPENING or centered:
                 halt.add(i + 1)
     out = []
     for i, ch in enumerate(text):
