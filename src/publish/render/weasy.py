@@ -7,7 +7,9 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
   While active, a justified line box whose language is Chinese (or Japanese) spreads its free space
   over the gaps between CJK characters and at CJK–Latin boundaries instead, never inside a Latin
   word and never after the line's last character; the last line of a paragraph is not justified
-  (WeasyPrint does not call ``justify_line`` for it). Inside a text box the space is a Pango
+  (WeasyPrint does not call ``justify_line`` for it). The quarter-em CJK–Latin margin of
+  publish.render.inline's spans is dropped where such a span starts or ends a line
+  (``text_align``). Inside a text box the space is a Pango
   letter-spacing attribute on the CJK runs, set when the box is drawn (``Layout.set_text(...,
   justify=True)``, as WeasyPrint does for word spacing), so the PDF shows the same glyphs with wider
   advances: the text layer is the source text, nothing inserted. Between text boxes (a span starts or
@@ -198,6 +200,50 @@ def _set_text(self: Any, text: str, justify: bool = False) -> None:  # noqa: ANN
     pango.pango_layout_set_attributes(self.layout, attrs)
 
 
+AUTOSPACE = {"left": "cjk-sp-l", "right": "cjk-sp-r"}
+"""The classes publish.render.inline gives Latin runs spaced a quarter em from Han characters."""
+
+
+def _in_flow(box: Any) -> list[Any]:  # noqa: ANN401
+    return [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+
+
+def _trim_autospace(line: Any) -> None:  # noqa: ANN401
+    """The CJK–Latin quarter em disappears at the start and the end of a line (clreq 3.4.2)."""
+    path, box = [], line
+    while (kids := _in_flow(box)) and isinstance(kids[0], boxes.InlineBox):
+        box = kids[0]
+        path.append(box)
+    for depth, box in enumerate(path):
+        cut = box.margin_left
+        if cut and AUTOSPACE["left"] in (box.element.get("class") or "").split() if box.element is not None else False:
+            box.margin_left = 0
+            for child in box.children:
+                child.translate(-cut)
+            for ancestor in (line, *path[:depth]):
+                for sibling in _in_flow(ancestor)[1:]:
+                    sibling.translate(-cut)
+                ancestor.width -= cut
+            break
+    path, box = [], line
+    while (kids := _in_flow(box)) and isinstance(kids[-1], boxes.InlineBox):
+        box = kids[-1]
+        path.append(box)
+    for depth, box in enumerate(path):
+        cut = box.margin_right
+        if cut and AUTOSPACE["right"] in (box.element.get("class") or "").split() if box.element is not None else False:
+            box.margin_right = 0
+            for ancestor in (line, *path[:depth]):
+                ancestor.width -= cut
+            break
+
+
+def _text_align(context: Any, line: Any, available_width: float, last: bool) -> float:  # noqa: ANN401
+    if _cjk_lang(line.style["lang"]):
+        _trim_autospace(line)
+    return _ORIGINAL_TEXT_ALIGN(context, line, available_width, last)
+
+
 def _attributes(layout: Any) -> Any:  # noqa: ANN401
     attrs = pango.pango_layout_get_attributes(layout.layout)
     if attrs == ffi.NULL:
@@ -206,6 +252,7 @@ def _attributes(layout: Any) -> Any:  # noqa: ANN401
 
 
 _ORIGINAL_JUSTIFY = _inline.justify_line
+_ORIGINAL_TEXT_ALIGN = _inline.text_align
 _ORIGINAL_SET_TEXT = _line_break.Layout.set_text
 
 
@@ -213,11 +260,13 @@ _ORIGINAL_SET_TEXT = _line_break.Layout.set_text
 def inter_character() -> Iterator[None]:
     """While active (layout and drawing), Chinese lines are justified between characters."""
     _inline.justify_line = _justify_line
+    _inline.text_align = _text_align
     _line_break.Layout.set_text = _set_text  # type: ignore[method-assign]
     try:
         yield
     finally:
         _inline.justify_line = _ORIGINAL_JUSTIFY
+        _inline.text_align = _ORIGINAL_TEXT_ALIGN
         _line_break.Layout.set_text = _ORIGINAL_SET_TEXT  # type: ignore[method-assign]
 
 
