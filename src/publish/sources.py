@@ -24,6 +24,7 @@ from stdnum.exceptions import ValidationError as IsbnError
 
 from .errors import Location, Problem, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
+from .vocab import LANGUAGES
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
 
 PROSE_KEYS = frozenset({
@@ -268,6 +269,10 @@ def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
     except (UnknownLocaleError, ValueError):
         doc.error(path, f"unknown locale code '{code}' (use Babel codes such as en, zh_Hans, zh_Hant)",
                   kind="book.locale")
+        return
+    if code not in LANGUAGES:
+        doc.error(path, f"locale '{code}' is not one this toolkit publishes (fonts, interface labels and ONIX "
+                  f"codes exist for {', '.join(LANGUAGES)})", kind="book.locale")
 
 
 def _ref(doc: YamlDocument, path: FieldPath, value: str | None, known: set[str], what: str) -> None:

@@ -20,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ..build import ALL_FORMATS, build, source_date, without
-from ..catalogs.extract import Layout
+from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
 from ..errors import Problem, ReleaseError, RenderError
+from ..project import Project
 from ..sources import Sources, load_book
+from ..theme import Theme
 from . import cache as cache_mod
 from . import gate
 from .validators import epubcheck, pdffonts, qpdf_check
@@ -40,15 +41,30 @@ class Released:
     rebuilt: tuple[str, ...]           # editions built this time (the others came from the cache)
 
 
-def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool = False,
-            exclude: tuple[str, ...] = (), locales: Path = Path("locales"), cache: Path = Path(".publish-cache"),
-            jobs: int = 2, progress: Callable[[str], None] = lambda s: None) -> Released:
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """What one ``publish release`` is asked for (the project says where things are)."""
+
+    version: str
+    draft: bool = False
+    exclude: tuple[str, ...] = ()
+    jobs: int = 2
+    out: Path | None = None
+    """Where bundles go; default: the project's ``dist`` folder."""
+
+
+def release(project: Project, root: Path, options: ReleaseOptions, *,
+            progress: Callable[[str], None] = lambda s: None) -> Released:
+    from ..theme import resolve
+
+    version, draft, exclude = options.version, options.draft, options.exclude
     if not version or any(c in version for c in "/\\ ") or version.startswith("."):
         raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
     sources = without(load_book(root), exclude)
-    layout = Layout(locales)
+    theme = resolve(project, sources)
+    layout = project.layout
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
-    entries, rebuilt = _editions(sources, root, layout, cache=cache, draft=draft, exclude=exclude, jobs=jobs,
+    entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
@@ -58,33 +74,35 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
     if problems and not draft:
         raise ReleaseError(problems)
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
-    folder = out / name
+    folder = (options.out or project.dist) / name
     _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)
     progress(f"wrote {folder}")
     return Released(folder, tuple(problems), tuple(rebuilt))
 
 
-def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draft: bool, exclude: tuple[str, ...],
-              jobs: int, progress: Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
+def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, draft: bool,
+              exclude: tuple[str, ...], jobs: int,
+              progress: Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
     """Each edition from the cache, or built, validated and stored there."""
     entries: dict[str, Cached] = {}
     missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
     errors: list[Problem] = []
-    shared = cache_mod.shared_digest(sources)
+    cache = project.cache
+    layout = project.layout
+    shared = cache_mod.shared_digest(sources, theme)
     with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
         for edition in sources.book.editions:
-            locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
-            when = source_date(root, *locale_dirs)
+            when = edition_date(project, sources, edition, theme)
             key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
-                                        formats=ALL_FORMATS)
+                                        formats=ALL_FORMATS, theme=theme, book_id=sources.book.id)
             hit = cache_mod.lookup(cache, key)
             if hit is not None:
                 entries[edition.id] = (hit, when)
                 progress(f"{edition.id}: unchanged (cache {key[:12]})")
                 continue
             try:
-                artifacts = build(root, editions=(edition.id,), out=Path(tmp), locales=layout.root, cache=cache,
-                                  jobs=jobs, draft=draft, when=when, exclude=exclude, progress=progress)
+                options = BuildOptions(editions=(edition.id,), out=Path(tmp), jobs=jobs, draft=draft, exclude=exclude)
+                artifacts = build(project, root, options, progress=progress)
             except RenderError as exc:
                 errors += exc.problems
                 continue

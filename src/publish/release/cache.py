@@ -23,6 +23,7 @@ from ..catalogs.extract import Layout
 from ..model import Edition
 from ..render.fonts import fontset
 from ..sources import Sources
+from ..theme import Theme
 
 TOOLKIT = Path(__file__).resolve().parent.parent
 BUNDLE_ONLY = {"templates/release.html.j2", "templates/release.md.j2", "release/page.py", "release/manifest.py",
@@ -47,27 +48,30 @@ def _hasher() -> tuple[hashlib._Hash, Callable[[str, bytes], None]]:
     return h, feed
 
 
-def shared_digest(sources: Sources) -> str:
+def shared_digest(sources: Sources, theme: Theme) -> str:
     """The inputs every edition shares: toolkit code, templates, themes and interface catalogues, the book's sources.
     Read once per release."""
     h, feed = _hasher()
     feed("version", __version__.encode())
-    toolkit = [p for p in _files(TOOLKIT, (".py", ".j2", ".txt", ".css", ".icc", ".po")) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
+    suffixes = (".py", ".j2", ".txt", ".css", ".icc", ".po")
+    toolkit = [p for p in _files(TOOLKIT, suffixes) if str(p.relative_to(TOOLKIT)) not in BUNDLE_ONLY]
     for base, files in ((TOOLKIT, toolkit), (sources.root, _files(sources.root))):
         for path in files:
             feed(str(path.relative_to(base)), path.read_bytes())
+    for path in theme.files():
+        feed(f"theme:{path.name}", path.read_bytes())
     return h.hexdigest()
 
 
 def edition_key(shared: str, edition: Edition, layout: Layout, *, when: datetime, draft: bool,
-                exclude: tuple[str, ...], formats: tuple[str, ...]) -> str:
+                exclude: tuple[str, ...], formats: tuple[str, ...], theme: Theme, book_id: str) -> str:
     """``shared`` (see :func:`shared_digest`) plus the edition's own catalogues, fonts and options."""
     h, feed = _hasher()
     feed("shared", shared.encode())
     for loc in edition.locales:
-        for path in _files(layout.root / loc, (".po",)):
+        for path in _files(layout.root / loc / "LC_MESSAGES" / book_id, (".po",)):
             feed(str(path.relative_to(layout.root)), path.read_bytes())
-    for face in fontset(edition.locales).faces():
+    for face in fontset(edition.locales, theme.fonts).faces():
         path, index = face.file()
         st = path.stat()
         feed("font", f"{face.family}|{path}|{index}|{st.st_size}|{st.st_mtime_ns}".encode())

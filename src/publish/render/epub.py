@@ -19,11 +19,12 @@ from pathlib import Path
 
 from .. import atomic
 from ..errors import RenderError
+from ..vocab import ROLES
 from .subset import Subset
 from .xhtml import LANDMARKS, XML_LANG, Chapter, document
 
 CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-RELATORS = {"edt", "trl", "aut", "ill", "pbl", "ctb"}
+RELATORS = set(ROLES)
 
 
 @dataclass(frozen=True)
