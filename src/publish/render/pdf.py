@@ -54,7 +54,7 @@ class PdfFormat:
   @top-left {{ content: string(book-title); font-size: 7.5pt; letter-spacing: 0.08em; }}
   @bottom-left {{ content: counter(page); font-size: 8pt; }} }}
 @page :right {{
-  @top-right {{ content: string(profile-name); font-size: 7.5pt; letter-spacing: 0.08em; }}
+  @top-right {{ content: string(profile-name, first-except); font-size: 7.5pt; letter-spacing: 0.08em; }}
   @bottom-right {{ content: counter(page); font-size: 8pt; }} }}
 @page front {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
