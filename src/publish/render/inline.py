@@ -41,6 +41,7 @@ def inline(text: str, lang: str = "en") -> Markup:
 
 CLOSING = "，。、；：？！）」』”’〉》】〕"
 OPENING = "（「『“‘〈《【〔"
+_ONE_HAN = re.compile(f"^[{HAN}][{re.escape(CLOSING)}]*$")
 _NOBR_TAIL = re.compile(f"[{HAN}][{re.escape(CLOSING)}]*[{HAN}][{re.escape(CLOSING)}]*$")
 
 
@@ -49,6 +50,11 @@ def keep_last(html: str) -> str:
     parts = _TAGS.split(html)
     tail = parts[-1]
     m = _NOBR_TAIL.search(tail)
+    if m is None and _ONE_HAN.match(tail) and len(parts) >= 5 and parts[-2] == "</span>" \
+            and parts[-4].startswith('<span class="cjk-sp') and len(parts[-3]) <= 8:
+        # "…ITP说。": a short Latin run goes down with the last character (a long one would leave a
+        # hole or a lone character on the line above: WeasyPrint breaks badly before a wide nowrap span)
+        return "".join(parts[:-4]) + '<span class="nobr">' + "".join(parts[-4:]) + "</span>"
     if m is None or len(parts) == 1 and m.start() == 0:
         return html
     parts[-1] = f'{tail[:m.start()]}<span class="nobr">{m.group(0)}</span>'
