@@ -40,6 +40,8 @@ def test_pinned_version_and_patched_internals() -> None:
     assert "reactivate" in draw_text.draw_text.__code__.co_names
     assert "set_text" in line_break.Layout.reactivate.__code__.co_names
     assert callable(tags._build_box_tree)
+    # after line breaking a text box's layout holds its own text, deactivated: copied, not re-shaped
+    assert "deactivate" in line_break.first_line_metrics.__code__.co_names
 
 
 def test_context_restores_weasyprint() -> None:

@@ -22,6 +22,7 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -149,12 +150,8 @@ def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps:
             child.position_x += state[0]
             weight = own.get(id(child), 0.0)
             if weight:
-                layout = _line_break.create_layout(child.text, child.style, context, max_width=None,
-                                                   justification_spacing=child.justification_spacing)
-                layout.publish_inter_character = spacing
-                layout.publish_halt_last = getattr(child, "publish_halt_last", False)
-                layout.deactivate()
-                child.pango_layout = layout
+                child.pango_layout = _justified_layout(context, child)
+                child.pango_layout.publish_inter_character = spacing
                 child.width += weight * spacing
                 state[0] += weight * spacing
             state[1] = gaps.get(id(child), 0.0)
@@ -166,6 +163,20 @@ def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps:
         else:
             child.translate(state[0], 0)
             state[1] = gaps.get(id(child), 0.0)
+
+
+def _justified_layout(context: Any, box: Any) -> Any:  # noqa: ANN401
+    """A layout of the box's own to carry the spacing to drawing. After line breaking the box's layout
+    holds exactly the box's text and is deactivated (no Pango objects): a shallow copy then costs no
+    shaping, where WeasyPrint's word spacing makes a new layout."""
+    layout = box.pango_layout
+    if layout is not None and not hasattr(layout, "layout") and layout.text == box.text:
+        return copy.copy(layout)
+    layout = _line_break.create_layout(box.text, box.style, context, max_width=None,
+                                       justification_spacing=box.justification_spacing)
+    layout.publish_halt_last = getattr(box, "publish_halt_last", False)
+    layout.deactivate()
+    return layout
 
 
 def _set_text(self: Any, text: str, justify: bool = False) -> None:  # noqa: ANN401 - WeasyPrint's Layout
