@@ -14,7 +14,8 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``past_edge``: lines reaching more than 0.05 em past the column edge (a line ending in a closing
   mark ends half an em after the mark's origin: its blank half may be cut at the line end);
 - ``unindented``: paragraphs (found after a heading or a vertical gap) whose first line has no indent;
-- ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines.
+- ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines;
+- ``heading_orphans``: Chinese headings whose last line is a single Han character.
 
 Columns: a line is Chinese when a third of its characters are CJK. Column edges are the most common
 left and right ends of that language's body lines on left and right pages (the contents pages,
@@ -93,6 +94,7 @@ class Figures:
     paragraphs: int = 0
     unindented: int = 0
     hyphen_runs: int = 0
+    heading_orphans: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def note(self, kind: str, line: Line) -> None:
@@ -230,6 +232,14 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
                     fig.note("hyphen_runs", ln)
             else:
                 hyphenated_run = 0
+    if lang == "zh":   # headings (larger than the body) whose last line holds one Han character
+        heads = [ln for ln in mine if ln.size > 1.05 * body_size]
+        for prev, ln in zip(heads, heads[1:], strict=False):
+            han = [ch for ch in ln.text if is_han(ch) or is_latin(ch)]
+            if (len(han) == 1 and prev.page == ln.page and abs(prev.size - ln.size) < 0.05
+                    and 0 < ln.y - prev.y < 2 * ln.size):
+                fig.heading_orphans += 1
+                fig.note("heading_orphans", ln)
     if fig.short:
         fig.short_mean_em = round(fig.short_mean_em / fig.short, 2)
     fig.short_max_em = round(fig.short_max_em, 2)
