@@ -17,7 +17,8 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines;
 - ``heading_orphans``: Chinese headings whose last line is a single Han character.
 
-Columns: a line is Chinese when a third of its characters are CJK. Column edges are the most common
+Columns: a line is Chinese when a third of its characters are CJK, or when it has two and starts
+in the Chinese column. Column edges are the most common
 left and right ends of that language's body lines on left and right pages (the contents pages,
 found by their leaders, are left out) (Han lines fill the
 column, so the mode is the edge). Body lines are the lines in the language's body size (its most
@@ -137,6 +138,12 @@ def _mode(values: list[float]) -> float:
 
 def measure(path: Path, langs: tuple[str, ...] = ("zh", "en")) -> dict[str, Figures]:
     lines = read_lines(path)
+    # a Chinese line that is mostly Latin ("Xiaoyi、王忠敏和Huang Wei 共") still starts in the Chinese column
+    left = {parity: _mode([ln.x0 for ln in lines if ln.lang == "zh" and ln.page % 2 == parity] or [0.0])
+            for parity in (0, 1)}
+    for ln in lines:
+        if ln.lang == "en" and sum(map(is_cjk, ln.text)) >= 2 and 0 <= ln.x0 - left[ln.page % 2] < 2.6 * ln.size:
+            ln.lang = "zh"
     return {lang: _measure_lang(lines, lang) for lang in langs
             if any(ln.lang == lang for ln in lines)}
 
