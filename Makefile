@@ -10,7 +10,8 @@ VERSION ?= 0.1.0
 
 demo: system $(STAMP)
 	$(VENV)/bin/publish check $(BOOK)
-	$(VENV)/bin/publish build $(BOOK)
+	# a draft build: the release below takes every edition from the same edition cache, built once
+	$(VENV)/bin/publish build $(BOOK) --draft
 	# the sample book's rights are incomplete on purpose: the gate lists why, --draft releases anyway
 	$(VENV)/bin/publish release $(BOOK) --version $(VERSION) --draft
 

@@ -37,13 +37,10 @@ class _Group(click.Group):
 
 
 def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]
-    """The project around the book named (or around the current folder) and the book's folder: a path, an id
-    under the project's books folder, or the project's only book. Made once, here, at the edge."""
-    from .project import load_project
+    """The project and the book's folder, made once, here, at the edge (see :func:`publish.project.locate`)."""
+    from .project import locate
 
-    start = Path(book) if book and Path(book).exists() else None
-    project = load_project(start)
-    return project, project.book(book)
+    return locate(book)
 
 
 def default_book(book: str | None) -> Path:
@@ -105,20 +102,28 @@ def check(book: str | None, strict: bool) -> None:
 @click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending with a visible notice.")
 @click.option("--out", default=None, type=click.Path(path_type=Path),
               help="Output folder (default: the project's `build` folder).")
+@click.option("--profile", default=None, help="Only this profile, in the edition's real layout (a quick look).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...], jobs: int | None, draft: bool,
-          out: Path | None) -> None:
-    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3."""
+          out: Path | None, profile: str | None, quiet: bool) -> None:
+    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3 (reusing the edition cache)."""
     import time
 
     from .build import ALL_FORMATS, BuildOptions
     from .build import build as run
+    from .progress import reporter
 
     started = time.monotonic()
     project, root = project_and_book(book)
     options = BuildOptions(editions=editions, formats=formats or ALL_FORMATS, jobs=jobs or project.jobs,
-                           draft=draft, out=out)
-    artifacts = run(project, root, options, progress=lambda s: click.echo(s, err=True))
-    click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
+                           draft=draft, out=out, profile=profile)
+    report = reporter(quiet=quiet)
+    try:
+        artifacts = run(project, root, options, progress=report)
+    finally:
+        report.finish()
+    if not quiet:
+        click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
 
 
 @main.command()
@@ -131,18 +136,24 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
               help="Render this many files in parallel (default: the project's `jobs`).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output (the gate's reasons are still printed).")
 def release(book: str | None, version: str, out: Path | None, draft: bool, exclude: tuple[str, ...],
-            jobs: int | None) -> None:
+            jobs: int | None, quiet: bool) -> None:
     """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
     import time
 
+    from .progress import reporter
     from .release.bundle import ReleaseOptions
     from .release.bundle import release as run
 
     started = time.monotonic()
     project, root = project_and_book(book)
     options = ReleaseOptions(version=version, draft=draft, exclude=exclude, jobs=jobs or project.jobs, out=out)
-    done = run(project, root, options, progress=lambda s: click.echo(s, err=True))
+    report = reporter(quiet=quiet)
+    try:
+        done = run(project, root, options, progress=report)
+    finally:
+        report.finish()
     for problem in done.problems:
         click.echo(problem.format(), err=True)
     if done.problems:
@@ -150,6 +161,21 @@ def release(book: str | None, version: str, out: Path | None, draft: bool, exclu
                    err=True)
     click.echo(f"{done.folder} in {time.monotonic() - started:.1f} s "
                f"(rebuilt: {', '.join(done.rebuilt) or 'nothing'})", err=True)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--book", "book", help="The book: its folder or its id (default: the project's only book).")
+@click.option("--id", "profile_id", help="The profile id (default: from the subject's name); one article only.")
+@click.option("--force", is_flag=True, help="Replace a profile that exists.")
+def import_(files: tuple[Path, ...], book: str | None, profile_id: str | None, force: bool) -> None:
+    """Raw articles (.txt as copied from a web page, .md, .html, .docx) → draft profiles/<id>.yaml."""
+    from .importer.report import report
+    from .importer.run import import_articles
+
+    done = import_articles(list(files), default_book(book), profile_id, force=force)
+    if report(done, lambda s: click.echo(s, err=True)):
+        sys.exit(2)
 
 
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too

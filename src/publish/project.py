@@ -72,7 +72,8 @@ class Project:
                           where)
 
     def source_date(self, *inputs: Path) -> datetime:
-        """``SOURCE_DATE_EPOCH``, else the newest commit touching ``inputs``, else now. The one build date:
+        """``SOURCE_DATE_EPOCH``, else the newest commit touching ``inputs``, else the newest modification time
+        of their files (a project outside git, or files not committed yet), else now. The one build date:
         build, release and extract all ask here, so the same inputs stamp the same date."""
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch.isdigit():
@@ -85,11 +86,23 @@ class Project:
                 return datetime.fromtimestamp(int(out), UTC)
         except (OSError, subprocess.SubprocessError):
             pass
+        newest = max((p.stat().st_mtime for path in inputs for p in ([path] if path.is_file() else path.rglob("*"))
+                      if p.is_file()), default=None)
+        if newest is not None:
+            return datetime.fromtimestamp(int(newest), UTC)
         return datetime.now(UTC).replace(microsecond=0)
 
     def edition_inputs(self, book_root: Path, book_id: str, locales: tuple[str, ...], source_locale: str) -> list[Path]:
         """What an edition's date depends on: the book folder and its own catalogues in those locales."""
         return [book_root, *(self.locales / loc / "LC_MESSAGES" / book_id for loc in locales if loc != source_locale)]
+
+
+def locate(book: str | Path | None) -> tuple[Project, Path]:
+    """The project around the book named (or around the current folder) and the book's folder: a path, an id
+    under the project's books folder, or the project's only book."""
+    start = Path(book) if book and Path(book).exists() else None
+    project = load_project(start)
+    return project, project.book(book)
 
 
 def find_file(start: Path) -> Path | None:
@@ -130,7 +143,7 @@ def parse(file: Path) -> Project:
         return Location(shown, field=key)
 
     for table in data:
-        if table not in ("project", "defaults"):
+        if table not in ("project", "defaults", "catalogs"):  # [catalogs]: read by catalogs/settings.py
             problems.append(Problem(where(table), Severity.ERROR, f"unknown table [{table}] (known: [project], "
                                     "[defaults])", "project.key"))
     root = file.parent.resolve()

@@ -107,6 +107,18 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
     return sources, problems
 
 
+def check_profile(root: Path, profile_id: str) -> list[Problem]:
+    """The problems of one profile file checked against its book, whether book.yaml lists it or not."""
+    book_file = Path(root) / "book.yaml"
+    book = _validate(read_yaml(book_file, relpath(book_file)), Book)
+    path = Path(root) / "profiles" / f"{profile_id}.yaml"
+    doc = read_yaml(path, relpath(path))
+    profile = _validate(doc, Profile)
+    if profile is not None and book is not None:
+        _check_profile(doc, profile, book, profile_id)
+    return doc.problems
+
+
 def _validate(doc: YamlDocument, model: type[BaseModel]) -> Any:
     if any(p.is_error for p in doc.problems):
         return None

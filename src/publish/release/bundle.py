@@ -21,16 +21,18 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
-from ..errors import Problem, ReleaseError, RenderError
+from ..errors import Problem, ReleaseError
+from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
 from ..theme import Theme
+from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = SUFFIXES
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -54,7 +56,7 @@ class ReleaseOptions:
 
 
 def release(project: Project, root: Path, options: ReleaseOptions, *,
-            progress: Callable[[str], None] = lambda s: None) -> Released:
+            progress: Reporter | Callable[[str], None] = lambda s: None) -> Released:
     from ..theme import resolve
 
     version, draft, exclude = options.version, options.draft, options.exclude
@@ -64,11 +66,13 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     theme = resolve(project, sources)
     layout = project.layout
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
+    if problems and not draft:
+        raise ReleaseError(problems)   # the sources' gate: before anything is built
     entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:
@@ -82,48 +86,47 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
 
 def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, draft: bool,
               exclude: tuple[str, ...], jobs: int,
-              progress: Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
-    """Each edition from the cache, or built, validated and stored there."""
-    entries: dict[str, Cached] = {}
-    missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
-    errors: list[Problem] = []
-    cache = project.cache
-    layout = project.layout
+              progress: Reporter | Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
+    """Each edition from the project's edition cache (which ``publish build`` fills too), built there when
+    missing, and validated once: the validators' results are stored with the entry."""
     shared = cache_mod.shared_digest(sources, theme)
-    with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
-        for edition in sources.book.editions:
-            when = edition_date(project, sources, edition, theme)
-            key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
-                                        formats=ALL_FORMATS, theme=theme, book_id=sources.book.id)
-            hit = cache_mod.lookup(cache, key)
-            if hit is not None:
-                entries[edition.id] = (hit, when)
-                progress(f"{edition.id}: unchanged (cache {key[:12]})")
-                continue
-            try:
-                options = BuildOptions(editions=(edition.id,), out=Path(tmp), jobs=jobs, draft=draft, exclude=exclude)
-                artifacts = build(project, root, options, progress=progress)
-            except RenderError as exc:
-                errors += exc.problems
-                continue
-            files = {a.fmt: a.path for a in artifacts}
-            result: dict[str, object] = {"pages": {a.fmt: a.pages for a in artifacts if a.fmt != "epub"},
-                                         "coverage": artifacts[0].coverage, "when": when.isoformat()}
-            missing[edition.id] = (key, when, files, result)
-        if errors:
-            raise ReleaseError(errors)
-        reports = epubcheck([files["epub"] for _, _, files, _ in missing.values()]) if missing else {}
-        for edition_id, (key, when, files, result) in missing.items():
-            checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
-            ran = [("epub", reports[files["epub"]])]
-            ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
-            for fmt, report in ran:
-                checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
-            result["validators"] = checks
-            entries[edition_id] = (cache_mod.store(cache, key, files, result), when)
-            progress(f"{edition_id}: built and validated")
+    keys: dict[str, tuple[str, datetime]] = {}
+    for edition in sources.book.editions:
+        when = edition_date(project, sources, edition, theme)
+        keys[edition.id] = (cache_mod.edition_key(shared, edition, project.layout, when=when, draft=draft,
+                                                  exclude=exclude, theme=theme, book_id=sources.book.id), when)
+    fresh = [e for e, (key, _) in keys.items()
+             if (hit := cache_mod.lookup(project.cache, key)) is None or not hit.has(ALL_FORMATS)]
+    if fresh:
+        options = BuildOptions(editions=tuple(fresh), jobs=jobs, draft=draft, exclude=exclude, cache_only=True)
+        build(project, root, options, progress=progress)
+    entries: dict[str, Cached] = {}
+    unchecked: dict[str, cache_mod.Entry] = {}
+    for edition_id, (key, when) in keys.items():
+        entry = cache_mod.lookup(project.cache, key)
+        assert entry is not None
+        entries[edition_id] = (entry, when)
+        if set(entry.result.get("validators", {})) != set(ALL_FORMATS):
+            unchecked[edition_id] = entry
+    reports = epubcheck([e.file("epub") for e in unchecked.values()]) if unchecked else {}
+    for edition_id, entry in unchecked.items():
+        checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
+        ran = [("epub", reports[entry.file("epub")])]
+        ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+        for fmt, report in ran:
+            checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
+        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks})
+        entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]), keys[edition_id][1])  # type: ignore[assignment]
+        _step(progress, edition_id, "validated", "EPUBCheck, pdffonts, qpdf")
     order = [e.id for e in sources.book.editions]
-    return {e: entries[e] for e in order}, [e for e in order if e in missing]
+    return {e: entries[e] for e in order}, [e for e in order if e in fresh]
+
+
+def _step(progress: Reporter | Callable[[str], None], edition: str, stage: str, detail: str) -> None:
+    if isinstance(progress, Reporter):
+        progress.step(edition, stage, detail)
+    else:
+        progress(f"{edition}: {stage} ({detail})")
 
 
 def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
