@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE, SAMPLE_EPOCH
+from conftest import REPO, SAMPLE, SAMPLE_EPOCH, sample_project
 
 pytest.importorskip("pymupdf")
 from typeset.measure import measure  # noqa: E402
@@ -28,12 +28,12 @@ GAPS = {("bilingual", "unindented"): "2 lines after a mostly-Latin Chinese line 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """The sample book's print and digital PDFs, every edition."""
-    from publish.build import build
+    from publish.build import BuildOptions, build
 
     out, cache = tmp_path_factory.mktemp("typeset"), tmp_path_factory.mktemp("typeset-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
-        artifacts = build(SAMPLE, out=out, locales=REPO / "locales", cache=cache, jobs=2, formats=("print", "pdf"))
+        artifacts = build(sample_project(cache=cache), SAMPLE, BuildOptions(out=out, jobs=2, formats=("print", "pdf")))
     return {(a.edition, a.fmt): a.path for a in artifacts}
 
 
