@@ -206,7 +206,11 @@ def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: st
     assert any("serif-cjk" in f for f in fonts) and any("garamond" in f for f in fonts)
     region = "tc" if edition == "zh-Hant" else "sc"
     assert all(region in f for f in fonts if "cjk" in f), fonts
-    serif = next(f for f in fonts if "serif-cjk" in f)
+    # the italic and bold faces the stylesheet asks for are embedded (render/epubparts.styled_runs)
+    assert any("serif-cjk" in f and "bold" in f for f in fonts), fonts
+    if edition in ("en", "bilingual"):
+        assert "EPUB/fonts/eb-garamond-12-italic.otf" in fonts, fonts
+    serif = next(f for f in fonts if "serif-cjk" in f and "bold" not in f)
     font = TTFont(io.BytesIO(z.read(serif)))
     cmap = font.getBestCmap()
     assert not [ch for ch in used if ord(ch) not in cmap]          # every character has its glyph
