@@ -144,10 +144,11 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
                     result.problems)
 
 
-def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme):  # type: ignore[no-untyped-def] # noqa: ANN001
-    from .render.pdf import FORMATS, render_pdf
+def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme, printer: str = "generic"):  # type: ignore[no-untyped-def] # noqa: ANN001
+    from .prepress.profiles import profile
+    from .render.pdf import FORMATS, print_format, render_pdf
 
-    fmt = FORMATS[job.fmt]
+    fmt = print_format(profile(printer)) if job.fmt == "print" else FORMATS[job.fmt]
     return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots, theme=theme,
                       base=base, modified=job.when, page_map=job.page_map)
 
@@ -184,7 +185,8 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
         entry = cache_mod.lookup(project.cache, plan.key)
         assert entry is not None and entry.has(options.formats), plan.edition.id
         result = entry.result
-        for fmt in options.formats:
+        # each print file comes with its cover wrap ("cover": not a format of its own)
+        for fmt in options.formats + (("cover",) if "print" in options.formats and entry.has(["cover"]) else ()):
             target = _target(options.out or project.build, sources, plan.edition, fmt, options.profile)
             if not options.cache_only:
                 _place(entry.file(fmt), target)
@@ -265,7 +267,8 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                                          page_map=fmt == "print"))
             if "epub" in plan.missing and "print" not in plan.missing and plan.cached_starts() is None:
                 jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
-        args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], theme)
+        root_dir = sources.root.resolve()
+        args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
         layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report)
         if errors:
             raise RenderError(errors)
@@ -281,8 +284,16 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme,
                       draft=options.draft)
                 report.step(edition.id, "EPUB written")
-            result = {"pages": {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"},
-                      "coverage": p.coverage.percent, "when": p.when.isoformat()}
+            counts = {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"}
+            result: dict[str, Any] = {"pages": counts, "coverage": p.coverage.percent, "when": p.when.isoformat()}
+            if "print" in plan.missing:   # the cover wrap, its spine from the interior's real page count
+                files["cover"] = Path(tmp) / edition.id / "cover"
+                spine = _cover_wrap(sources, p, files["cover"], pages[(edition.id, "print")], theme=theme,
+                                    draft=options.draft)
+                counts["cover"] = 1
+                result["spine_mm"] = spine
+                report.step(edition.id, "cover wrap rendered",
+                            f"spine {spine:.2f} mm for {pages[(edition.id, 'print')]} pages")
             if "print" in plan.missing:
                 result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
             cache_mod.store(project.cache, plan.key, files, result)
@@ -310,6 +321,18 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
     return layouts, pages, errors
 
 
+def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, theme: Theme, draft: bool) -> float:
+    """Write the print edition's cover wrap to ``target``; its spine width (mm)."""
+    from .prepress.coverwrap import write_cover_wrap
+    from .vocab import bcp47
+
+    geo = write_cover_wrap(target, view=p.view, lang=bcp47(p.edition.locales[0]), isbn=p.edition.isbn.get("print", ""),
+                           printer=sources.book.printer, pages=pages, trim=sources.book.trim, fonts_css=p.css,
+                           latin_font=p.fonts.latin, roots=[sources.root.resolve()], base=sources.root.resolve(),
+                           when=p.when, draft=draft, theme=theme)
+    return geo.spine
+
+
 def _scratch(project: Project) -> Path:
     """Temporary files live in the project's cache (same file system as the cache: renames are atomic)."""
     folder = project.cache / "tmp"
@@ -331,7 +354,7 @@ def _place(source: Path, target: Path) -> None:
 
 def _target(out: Path, sources: Sources, edition: Edition, fmt: str, profile: str | None = None) -> Path:
     stem = f"{sources.book.id}-{edition.id}" + (f"-{profile}" if profile else "")
-    return out / sources.book.id / edition.id / f"{stem}.{_suffix(fmt)}"
+    return out / sources.book.id / edition.id / f"{stem}.{'cover.pdf' if fmt == 'cover' else _suffix(fmt)}"
 
 
 def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, theme: Theme,

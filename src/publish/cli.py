@@ -178,6 +178,21 @@ def import_(files: tuple[Path, ...], book: str | None, profile_id: str | None, f
         sys.exit(2)
 
 
+@main.command()
+@click.argument("book", required=False)
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is announced with a warning.")
+@click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending, as `build --draft` does.")
+def serve(book: str | None, port: int, host: str, draft: bool) -> None:
+    """Preview a book live: each edition's HTML and a profile's PDF pages, reloaded on every save."""
+    from .serve.server import run
+
+    project, root = project_and_book(book)
+    run(project, root, host=host, port=port, draft=draft, log=lambda s: click.echo(s, err=True))
+
+
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too
 
 main.add_command(catalog)

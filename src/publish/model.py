@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .vocab import ROLES
 
@@ -108,6 +108,26 @@ class Trim(Frozen):
     height: Length
 
 
+PrinterId = Literal["generic", "kdp", "ingramspark"]
+
+
+class Printer(Frozen):
+    profile: PrinterId = "generic"
+    """The printer profile the print files follow (:mod:`publish.prepress.profiles`)."""
+    paper: str | None = None
+    """A paper stock of that profile (``white``, ``cream``…); the profile's first by default."""
+
+    @model_validator(mode="after")
+    def _known_paper(self) -> Printer:
+        from .prepress.profiles import PROFILES
+
+        papers = [p.name for p in PROFILES[self.profile].papers]
+        if self.paper is not None and self.paper not in papers:
+            raise ValueError(f"paper {self.paper!r} is not a stock of printer profile {self.profile} "
+                             f"(known: {', '.join(papers)})")
+        return self
+
+
 class Edition(Frozen):
     id: EditionId
     """``en``, ``zh-Hans``, ``zh-Hant``, ``bilingual``: used in file names."""
@@ -133,6 +153,10 @@ class Book(Frozen):
     rights: Text
     """The book's rights statement (translatable)."""
     trim: Trim
+    printer: Printer = Printer()
+    """The printer profile of the print files and the cover wrap."""
+    blurb: Paragraphs = ()
+    """The back-cover text of the print editions (translatable)."""
     glossary: str | None = None
     """Path of the glossary file, inside the book folder."""
     theme: str = "default"

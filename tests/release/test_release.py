@@ -57,8 +57,8 @@ def test_bundle_has_every_artifact_and_verifies(bundles: dict) -> None:
     folder = bundles["first"].folder
     assert folder.name == "minimal-1.0.0"
     names = sorted(p.name for p in folder.iterdir())
-    for suffix in ("print.pdf", "pdf", "epub", "cover.jpg", "cover-thumb.jpg"):
-        assert f"minimal-en-1.0.0{'-' if 'cover' in suffix else '.'}{suffix}" in names, names
+    for suffix in ("print.pdf", "cover.pdf", "pdf", "epub", "cover.jpg", "cover-thumb.jpg"):
+        assert f"minimal-en-1.0.0{'-' if suffix.endswith('.jpg') else '.'}{suffix}" in names, names
     for name in ("SHA256SUMS", "manifest.json", "onix.xml", "RELEASE.md", "index.html"):
         assert name in names
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
@@ -84,7 +84,14 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     for name, a in listed.items():
         path = folder / name
         assert path.stat().st_size == a["bytes"] and digest(path) == a["sha256"]
-    assert {a["format"] for a in data["artifacts"]} == {"print", "pdf", "epub", "cover"}
+    assert {a["format"] for a in data["artifacts"]} == {"print", "cover-wrap", "pdf", "epub", "cover"}
+    wrap = next(a for a in data["artifacts"] if a["format"] == "cover-wrap")
+    interior = next(a for a in data["artifacts"] if a["format"] == "print")
+    # the spine from the interior's real page count × the generic profile's offset paper (0.05 mm a page)
+    assert wrap["pages"] == 1 and wrap["spine_mm"] == round(interior["pages"] * 0.05, 3)
+    assert wrap["isbn"] == ISBNS["print"].replace("-", "")
+    assert set(wrap["validators"]) == {"preflight cover (generic)", "pdfcpu strict", "qpdf --check"}
+    assert {"preflight (generic)", "pdfcpu strict"} <= set(interior["validators"])
     epub = next(a for a in data["artifacts"] if a["format"] == "epub")
     assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
     assert any(k.startswith("EPUBCheck 5") for k in epub["validators"])

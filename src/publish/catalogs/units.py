@@ -68,6 +68,8 @@ def book_units(book: Book) -> Iterator[Unit]:
     yield from unit(book.title, "title")
     yield from unit(book.subtitle, "subtitle")
     yield from unit(book.rights, "rights")
+    for i, para in enumerate(book.blurb):
+        yield from unit(para, "blurb", i)
     for i, org in enumerate(book.organizations):
         yield from unit(org.name, "organizations", i, "name")
 

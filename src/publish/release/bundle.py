@@ -29,10 +29,11 @@ from ..theme import Theme
 from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
+from .preflight import pdfcpu_strict, print_preflight
 from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = SUFFIXES
+SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -75,6 +76,8 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
         problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
+        if "cover" not in result["validators"]:
+            problems += gate.no_cover_wrap(sources, edition_id)
     if problems and not draft:
         raise ReleaseError(problems)
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
@@ -106,16 +109,23 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
         entry = cache_mod.lookup(project.cache, key)
         assert entry is not None
         entries[edition_id] = (entry, when)
-        if set(entry.result.get("validators", {})) != set(ALL_FORMATS):
+        if set(entry.result.get("validators", {})) != {*ALL_FORMATS, *(["cover"] if entry.has(["cover"]) else [])}:
             unchecked[edition_id] = entry
     reports = epubcheck([e.file("epub") for e in unchecked.values()]) if unchecked else {}
     for edition_id, entry in unchecked.items():
         checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
         ran = [("epub", reports[entry.file("epub")])]
         ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+        extra: dict[str, object] = {}
+        if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
+            checks["cover"] = {}
+            files = {f: entry.file(f) for f in ("print", "cover")}
+            ran += [(f, check(files[f])) for f in ("print", "cover") for check in (pdfcpu_strict, qpdf_check)]
+            ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
+            extra["spine_mm"] = entry.result.get("spine_mm")
         for fmt, report in ran:
             checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
-        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks})
+        cache_mod.store(project.cache, keys[edition_id][0], {}, {"validators": checks, **extra})
         entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]), keys[edition_id][1])  # type: ignore[assignment]
         _step(progress, edition_id, "validated", "EPUBCheck, pdffonts, qpdf")
     order = [e.id for e in sources.book.editions]
@@ -139,6 +149,7 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
     try:
         rows = []
+        wraps: list[dict] = []
         for edition in sources.book.editions:
             entry, when = entries[edition.id]
             result = entry.result
@@ -152,7 +163,13 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                 rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
                              "cover": f"{stem}-cover.jpg", "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
-        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
+            if "cover" in result["validators"]:
+                target = tmp / f"{stem}.{SUFFIX['cover']}"
+                shutil.copyfile(entry.file("cover"), target)
+                wraps.append({"edition": edition, "path": target, "spine_mm": result.get("spine_mm"),
+                              "coverage": result["coverage"], "validators": result["validators"]["cover"]})
+        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems,
+                        wraps=wraps)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")

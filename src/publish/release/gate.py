@@ -86,3 +86,9 @@ def validators(path: Path, reports: dict[str, dict[str, Any]]) -> list[Problem]:
         for message in report.get("messages", []):
             out.append(_err(relpath(path), f"{tool}: {message}", "gate.validator"))
     return out
+
+
+def no_cover_wrap(sources: Sources, edition_id: str) -> list[Problem]:
+    i = next(i for i, e in enumerate(sources.book.editions) if e.id == edition_id)
+    return [_err(sources.documents["book"].locate(("editions", i)),
+                 f"edition {edition_id}: no cover wrap was built for its print file", "gate.preflight")]

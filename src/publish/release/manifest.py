@@ -40,7 +40,7 @@ def _title(opf: ET.Element, ident: str) -> str:
 
 
 def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draft: bool, exclude: tuple[str, ...],
-             problems: list[Problem]) -> dict[str, Any]:
+             problems: list[Problem], wraps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     artifacts = []
     covers_done = set()
     for row in rows:
@@ -62,6 +62,15 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
                               "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
                               "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
                               "validators": {}})
+    for wrap in wraps or []:   # the print editions' cover wraps: one PDF page each, for the printer
+        edition, path = wrap["edition"], wrap["path"]
+        artifacts.append({"file": path.name, "edition": edition.id, "format": "cover-wrap",
+                          "language": ", ".join(bcp47(x) for x in edition.locales),
+                          "isbn": edition.isbn.get("print", "").replace("-", "") or None, "bytes": path.stat().st_size,
+                          "sha256": digest(path), "pages": 1, "spine_mm": wrap["spine_mm"],
+                          "coverage": round(wrap["coverage"], 2), "cover": None, "thumbnail": None,
+                          "validators": {tool: " / ".join(f"{n} {k}" for k, n in sorted(r["counts"].items()))
+                                         for tool, r in sorted(wrap["validators"].items())}})
     return {
         "book": sources.book.id, "version": version, "draft": draft,
         "source_date": max(r["when"] for r in rows).strftime("%Y-%m-%dT%H:%M:%SZ"),

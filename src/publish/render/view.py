@@ -122,6 +122,7 @@ def book_view(sources: Sources, tr: Translator) -> dict[str, Any]:
         "title": tr.text(d, "book", ("title",), book.title),
         "subtitle": tr.text(d, "book", ("subtitle",), book.subtitle),
         "rights": tr.text(d, "book", ("rights",), book.rights),
+        "blurb": tr.many(d, "book", ("blurb",), book.blurb),
         "publisher": _org(sources, tr, book.publisher),
         "copyright_year": book.copyright.year,
         "copyright_holder": _org(sources, tr, book.copyright.holder),
