@@ -9,19 +9,21 @@ atomically.
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
 import shutil
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import atomic
+from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
-from .errors import Location, Problem, RenderError, Severity, relpath
+from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
 from .model import Edition
 from .progress import Reporter
 from .project import Project
@@ -167,6 +169,7 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
     theme = resolve(project, sources)
     for fmt in options.formats:
         _suffix(fmt)
+    _check_catalogues(sources, chosen, project.layout)
     shared = cache_mod.shared_digest(sources, theme)
     plans: list[_Plan] = []
     for edition in chosen:
@@ -254,7 +257,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
         return
     jobs_list: list[Job] = []
     prepared: dict[str, Prepared] = {}
-    with tempfile.TemporaryDirectory(prefix="publish-build-", dir=_scratch(project)) as tmp:
+    with _scratch_folder(project) as tmp:
         for plan in plans:
             edition = plan.edition
             p = prepared[edition.id] = prepare(project, sources, edition, theme, draft=options.draft, when=plan.when)
@@ -303,7 +306,8 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
     layouts: dict[str, tuple] = {}
     pages: dict[tuple[str, str], int] = {}
     errors: list[Problem] = []
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
+    folders = {job.target.parent for job in jobs_list if job.target is not None}
+    with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
             try:
@@ -311,6 +315,9 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
             except RenderError as exc:
                 errors += exc.problems
                 continue
+            except OSError as exc:  # disk full, read-only or forbidden output: name the file
+                raise RenderError(f"cannot write: {exc.strerror}",
+                                  Location(relpath(exc.filename or job.target or "."))) from exc
             if job.page_map:
                 layouts[job.edition] = result.starts
             if job.target is not None:
@@ -333,11 +340,84 @@ def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, them
     return geo.spine
 
 
-def _scratch(project: Project) -> Path:
-    """Temporary files live in the project's cache (same file system as the cache: renames are atomic)."""
-    folder = project.cache / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@contextmanager
+def _workers(jobs: int, folders: set[Path]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that ignore Ctrl-C (the parent handles it), die with their parent, and are
+    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages; their
+    temporary files in ``folders`` are then removed."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = _Pool(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with suppress(OSError, AttributeError):
+                process.kill()
+        for process in processes:
+            with suppress(OSError, AttributeError, AssertionError):
+                process.join(10)
+        for folder in folders:
+            atomic.sweep(folder)
+        raise
+    pool.shutdown(wait=True)
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
+        """Workers are forked here: SIGINT stays blocked until each has set its own handler."""
+        import signal
+
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _worker_start(parent: int) -> None:
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _check_catalogues(sources: Sources, chosen: list[Edition], layout: Layout) -> None:
+    """An edition in a language with no catalogue at all would be the source text under a
+    translated title: refuse it, located at the edition's locale in book.yaml."""
+    doc = sources.documents["book"]
+    problems = []
+    for edition in chosen:
+        i = sources.book.editions.index(edition)
+        for j, locale in enumerate(edition.locales):
+            folder = layout.root / locale / "LC_MESSAGES" / sources.book.id
+            if locale == sources.book.source_locale or any(folder.glob("*.po")):
+                continue
+            problems.append(Problem(doc.locate(("editions", i, "locales", j)), Severity.ERROR,
+                                    f"edition {edition.id}: no catalogue for {locale} in {relpath(folder)} "
+                                    f"(run: publish catalog update {relpath(sources.root)} -l {locale})",
+                                    "catalog.missing"))
+    if problems:
+        raise CatalogError(problems)
+
+
+@contextmanager
+def _scratch_folder(project: Project) -> Iterator[str]:
+    """Temporary files live in the project's cache (same file system as the cache: renames are atomic),
+    in a folder named with our pid, so the next run removes it if this one is killed."""
+    folder = atomic.temporary_folder_beside(project.cache / "tmp" / "build")
+    try:
+        yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _place(source: Path, target: Path) -> None:

@@ -9,6 +9,7 @@ translatable; :mod:`publish.catalogs.extract` decides which by walking these mod
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
@@ -30,6 +31,14 @@ def _no_surrounding_space(value: str) -> str:
     return value
 
 
+def _real_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date of the calendar") from None
+    return value
+
+
 def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
@@ -40,9 +49,10 @@ EditionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9
 Text = Annotated[str, AfterValidator(_no_surrounding_space)]
 """Text for readers: translatable, inline Markdown allowed."""
 Paragraphs = Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|in|pt)$")]
+# [0-9], not \d: the regex engine's \d also matches full-width and other scripts' digits
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)]
+Year = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Length = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?(mm|cm|in|pt)$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
 
@@ -159,6 +169,8 @@ class Book(Frozen):
     """The back-cover text of the print editions (translatable)."""
     glossary: str | None = None
     """Path of the glossary file, inside the book folder."""
+    allow_private_links: bool = False
+    """Allow links to loopback, private and link-local hosts (``127.0.0.1``, ``169.254.169.254``)."""
     theme: str = "default"
     """The design: the built-in ``default``, or a theme folder of the project (``themes/<name>``)."""
     stylesheets: tuple[str, ...] = ()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,8 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from .. import atomic
 from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
-from ..errors import Problem, ReleaseError
+from ..errors import Location, Problem, ReleaseError, relpath
 from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
@@ -34,6 +35,7 @@ from .validators import epubcheck, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
+VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+_-]{0,62}[0-9A-Za-z])?")
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -61,8 +63,9 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     from ..theme import resolve
 
     version, draft, exclude = options.version, options.draft, options.exclude
-    if not version or any(c in version for c in "/\\ ") or version.startswith("."):
-        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
+    if not VERSION.fullmatch(version):  # before anything is read or built
+        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
+                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
@@ -80,6 +83,7 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
             problems += gate.no_cover_wrap(sources, edition_id)
     if problems and not draft:
         raise ReleaseError(problems)
+    atomic.checkpoint("release-built")
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
     folder = (options.out or project.dist) / name
     _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)
@@ -145,8 +149,7 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     from .manifest import manifest, onix_for, sha256sums
     from .page import release_html, release_markdown
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    tmp = atomic.temporary_folder_beside(folder)
     try:
         rows = []
         wraps: list[dict] = []
@@ -179,11 +182,12 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
-        old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic.replace_folder(tmp, folder)  # dist/<release> is the old bundle or the new one, never missing
+    except OSError as exc:
+        where = exc.filename
+        if where is None or str(where).startswith(str(tmp)):
+            where = folder / Path(str(where)).relative_to(tmp) if where else folder
+        raise ReleaseError(f"cannot write the bundle: {exc.strerror}", Location(relpath(where))) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
