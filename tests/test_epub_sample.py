@@ -184,9 +184,9 @@ def test_page_list_follows_the_print_pdf(built: dict[tuple[str, str], Path], edi
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_page_list_is_complete(built: dict[tuple[str, str], Path], edition: str) -> None:
-    import pikepdf
-
     import subprocess
+
+    import pikepdf
 
     with pikepdf.open(built[(edition, "print")]) as pdf:
         count = len(pdf.pages)
