@@ -236,7 +236,7 @@ def tagged_write(book: Path) -> dict[str, Any]:
     from publish.build import prepare
     from publish.project import load_project
     from publish.render.pdf import DOCUMENT_CSS, FORMATS, STYLES
-    from publish.render.pdflang import cached_page_references, language_tags
+    from publish.render.weasy import cached_page_references, language_tags
     from publish.sources import load_book
     from publish.theme import resolve
 

@@ -1,4 +1,4 @@
-"""render/pdflang.py: the ``page_references`` cache used while WeasyPrint writes a tagged PDF changes no
+"""render/weasy.py: the ``page_references`` cache used while WeasyPrint writes a tagged PDF changes no
 byte of the file and reads the page tree once per page count, not once per structure element."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import io
 import pydyf
 import pytest
 
-from publish.render.pdflang import cached_page_references
+from publish.render.weasy import cached_page_references
 
 
 def _document():  # type: ignore[no-untyped-def]
