@@ -27,7 +27,7 @@ _TEMP = re.compile(r"^\..+\.p(\d+)-[^/]*\.tmp(-dir|-old)?$")
 
 
 def checkpoint(point: str) -> None:
-    """A named moment for the fault-injection tests (tests/faults): when ``PUBLISH_PAUSE_AT`` names it,
+    """A named moment for the fault-injection tests (tests/robustness): when ``PUBLISH_PAUSE_AT`` names it,
     say so on stderr and wait to be killed or interrupted there. Does nothing otherwise."""
     if os.environ.get("PUBLISH_PAUSE_AT") == point:
         sys.stderr.write(f"publish: paused at {point}\n")
