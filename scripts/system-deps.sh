@@ -6,7 +6,9 @@
 #   gettext              GNU msgmerge/msgfmt/msgcat: the catalogue engine and validator
 #   java (headless JRE)  runs W3C EPUBCheck
 #   poppler-utils, qpdf  pdffonts/pdftotext and qpdf --check, used by the tests to validate PDFs
-#   chromium             headless browser: the tests open the release download page (index.html) in it
+#   chromium             headless browser: the tests open the release download page (index.html) in it;
+#                        Ace by DAISY (scripts/tools-deps.sh) checks the EPUBs with it
+#   nodejs, npm          run and install Ace by DAISY (tools/ace)
 # Installed by scripts/apt-install.sh: as root, or with sudo, else it prints the exact command and fails.
 set -euo pipefail
 need=()
@@ -16,4 +18,6 @@ for pkg in fonts-noto-cjk fonts-ebgaramond libharfbuzz-subset0 gettext poppler-u
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 exec bash "$(dirname "$0")/apt-install.sh" "${need[@]}"

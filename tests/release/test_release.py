@@ -82,10 +82,23 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     for name, a in listed.items():
         path = folder / name
         assert path.stat().st_size == a["bytes"] and digest(path) == a["sha256"]
-    assert {a["format"] for a in data["artifacts"]} == {"print", "pdf", "epub", "cover"}
+    assert {a["format"] for a in data["artifacts"]} == {"print", "pdf", "epub", "cover", "ace-report"}
     epub = next(a for a in data["artifacts"] if a["format"] == "epub")
     assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
-    assert any(k.startswith("EPUBCheck 5") for k in epub["validators"])
+    tools = {k.split()[0]: v for k, v in epub["validators"].items()}
+    assert tools["EPUBCheck"]["passed"] is True and tools["Ace"]["passed"] is True
+    assert tools["Ace"]["counts"]["critical"] == 0 and tools["Ace"]["counts"]["serious"] == 0
+    # EPUBCheck -u: the advisory usage notes are reported as they are, and do not fail
+    assert tools["EPUBCheck"]["counts"]["usage"] == len(tools["EPUBCheck"]["notes"]) >= 1
+    a11y = next(s for s in epub["standards"] if s["standard"].startswith("EPUB Accessibility"))
+    assert a11y["claimed"] and a11y["passed"] and a11y["certified_by"] == "Tiny Press"
+    assert sorted(t.split()[0] for t in a11y["verified_by"]) == ["Ace", "EPUBCheck"]
+    report = next(a for a in data["artifacts"] if a["format"] == "ace-report")
+    assert report["report_of"] == epub["file"]
+    ace = json.loads((folder / report["file"]).read_text(encoding="utf-8"))
+    assert ace["earl:assertedBy"]["doap:name"] == "DAISY Ace"
+    pdf_standards = {s["standard"]: s for a in data["artifacts"] for s in a["standards"] if a["format"] != "epub"}
+    assert pdf_standards["PDF/UA-1"]["verified_by"] == [] and pdf_standards["PDF/X-4"]["verified_by"] == []
     pdf = next(a for a in data["artifacts"] if a["format"] == "pdf")
     assert pdf["pages"] > 3 and pdf["coverage"] == 100.0
     assert data["gate"] == [] and data["draft"] is False
@@ -197,7 +210,7 @@ def test_gate_sees_an_unembedded_font(tmp_path: Path) -> None:
     pdf.save(tmp_path / "plain.pdf")
     report = pdffonts(tmp_path / "plain.pdf")
     assert not report.clean and "not embedded" in report.messages[0]
-    problems = gate.validators(tmp_path / "plain.pdf", {report.tool: {"messages": list(report.messages)}})
+    problems = gate.validators(tmp_path / "plain.pdf", {report.tool: report.data()})
     assert problems and problems[0].kind == "gate.validator"
 
 

@@ -26,7 +26,8 @@ from ..errors import Problem, ReleaseError, RenderError
 from ..sources import Sources, load_book
 from . import cache as cache_mod
 from . import gate
-from .validators import epubcheck, pdffonts, qpdf_check
+from .certify import check_and_certify
+from .validators import pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
@@ -94,14 +95,16 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
             missing[edition.id] = (key, when, files, result)
         if errors:
             raise ReleaseError(errors)
-        reports = epubcheck([files["epub"] for _, _, files, _ in missing.values()]) if missing else {}
+        epubs = check_and_certify(sources, {eid: files["epub"] for eid, (_, _, files, _) in missing.items()},
+                                  cache=cache, work=Path(tmp))
         for edition_id, (key, when, files, result) in missing.items():
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
-            ran = [("epub", reports[files["epub"]])]
+            ran = [("epub", report) for report in epubs[edition_id].reports]
             ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
             for fmt, report in ran:
-                checks[fmt][report.tool] = {"counts": report.counts, "messages": list(report.messages)}
+                checks[fmt][report.tool] = report.data()
             result["validators"] = checks
+            files["ace"] = epubs[edition_id].ace_json
             entries[edition_id] = (cache_mod.store(cache, key, files, result), when)
             progress(f"{edition_id}: built and validated")
     order = [e.id for e in sources.book.editions]
@@ -125,11 +128,12 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
             opf, cover = _epub_parts(entry.file("epub"))
             (tmp / f"{stem}-cover.jpg").write_bytes(cover)
             (tmp / f"{stem}-cover-thumb.jpg").write_bytes(thumbnail(cover))
+            shutil.copyfile(entry.file("ace"), tmp / f"{stem}.epub.ace.json")
             for fmt in ALL_FORMATS:
                 target = tmp / f"{stem}.{SUFFIX[fmt]}"
                 shutil.copyfile(entry.file(fmt), target)
                 rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
-                             "cover": f"{stem}-cover.jpg", "pages": result["pages"].get(fmt),
+                             "cover": f"{stem}-cover.jpg", "ace": f"{stem}.epub.ace.json", "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
         data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))

@@ -39,6 +39,32 @@ def _title(opf: ET.Element, ident: str) -> str:
     return el.text or "" if el is not None else ""
 
 
+def standards(fmt: str, opf: ET.Element, validators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each standard a file is held to, with what actually verified it (``verified_by`` empty: nothing did)."""
+    ran = {tool: bool(r.get("passed")) for tool, r in validators.items()}
+    epubcheck = [t for t in ran if t.startswith("EPUBCheck")]
+    ace = [t for t in ran if t.startswith("Ace")]
+    if fmt == "epub":
+        claimed = _meta(opf, "dcterms:conformsTo")
+        certifier = next(iter(_meta(opf, "a11y:certifiedBy")), "")
+        return [
+            {"standard": "EPUB 3.3", "claimed": True, "verified_by": epubcheck,
+             "passed": bool(epubcheck) and all(ran[t] for t in epubcheck)},
+            {"standard": "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", "claimed": bool(claimed),
+             "verified_by": ace + epubcheck if claimed else [],
+             "passed": bool(claimed) and bool(ace) and all(ran[t] for t in ace + epubcheck),
+             "certified_by": certifier or None,
+             "note": "self-certified by the publisher on automated checks" if claimed else
+                     "not claimed: Ace or EPUBCheck did not pass"},
+        ]
+    name = {"pdf": "PDF/UA-1", "print": "PDF/X-4"}.get(fmt)
+    if name is None:
+        return []
+    return [{"standard": name, "claimed": True, "verified_by": [], "passed": False, "certified_by": None,
+             "note": f"declared in the file; no {name} validator ran (checked only: "
+                     + ", ".join(sorted(ran)) + ")"}]
+
+
 def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draft: bool, exclude: tuple[str, ...],
              problems: list[Problem]) -> dict[str, Any]:
     artifacts = []
@@ -52,16 +78,26 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
             "isbn": edition.isbn[row["fmt"]].replace("-", ""), "bytes": path.stat().st_size,
             "sha256": digest(path), "pages": row["pages"], "coverage": round(row["coverage"], 2),
             "cover": row["cover"], "thumbnail": row["cover"].replace("-cover.jpg", "-cover-thumb.jpg"),
-            "validators": {tool: " / ".join(f"{n} {k}" for k, n in sorted(r["counts"].items()))
+            "validators": {tool: {"counts": dict(sorted(r["counts"].items())), "passed": bool(r["passed"]),
+                                  "fails_on": list(r["fails_on"]), "failures": list(r["messages"]),
+                                  "notes": list(r["notes"])}
                            for tool, r in sorted(row["validators"].items())},
+            "standards": standards(row["fmt"], row["opf"], row["validators"]),
         })
+        if row["fmt"] == "epub":
+            report = path.parent / row["ace"]
+            artifacts.append({"file": report.name, "edition": edition.id, "language": lang, "format": "ace-report",
+                              "isbn": None, "bytes": report.stat().st_size, "sha256": digest(report),
+                              "pages": None, "coverage": round(row["coverage"], 2), "cover": None,
+                              "thumbnail": None, "validators": {}, "standards": [],
+                              "report_of": path.name})
         if row["cover"] not in covers_done:
             covers_done.add(row["cover"])
             cover = path.parent / row["cover"]
             artifacts.append({"file": cover.name, "edition": edition.id, "language": lang, "format": "cover",
                               "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
                               "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
-                              "validators": {}})
+                              "validators": {}, "standards": []})
     return {
         "book": sources.book.id, "version": version, "draft": draft,
         "source_date": max(r["when"] for r in rows).strftime("%Y-%m-%dT%H:%M:%SZ"),

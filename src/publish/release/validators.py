@@ -1,5 +1,6 @@
-"""The trade's validators, run on built artifacts: W3C EPUBCheck (Java), poppler's ``pdffonts`` and
-qpdf's ``--check``. Results are plain data, for the release gate, the manifest and the tests.
+"""The trade's validators, run on built artifacts: W3C EPUBCheck (Java), Ace by DAISY (Node.js with
+Debian's chromium), poppler's ``pdffonts`` and qpdf's ``--check``. Results are plain data, for the
+release gate, the manifest and the tests.
 
 EPUBCheck costs several seconds of JVM start per file, so files are checked in parallel (one JVM
 each, as many as there are cores to spare).
@@ -20,15 +21,32 @@ from pathlib import Path
 from ..errors import Location, Problem, ReleaseError, Severity
 
 
+ACE = Path(__file__).resolve().parents[3] / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+"""Ace by DAISY, installed by ``make system`` (scripts/tools-deps.sh: ``npm ci`` in tools/ace)."""
+ACE_FAILS = ("critical", "serious")
+"""Ace impacts that fail a release (and withhold the accessibility conformance claim)."""
+EPUBCHECK_FAILS = ("fatal", "error", "warning")
+"""EPUBCheck severities that fail a release; ``usage`` (advisory, ``-u``) and ``info`` are reported only."""
+
+
 @dataclass(frozen=True)
 class Report:
     tool: str
     counts: dict[str, int]                 # severity → number of messages
     messages: tuple[str, ...] = field(default=())
+    fails: tuple[str, ...] | None = None   # the severities that fail; None: every one
+    notes: tuple[str, ...] = field(default=())   # messages of the severities that do not fail
 
     @property
     def clean(self) -> bool:
-        return not any(self.counts.values())
+        kinds = self.counts if self.fails is None else self.fails
+        return not any(self.counts.get(k, 0) for k in kinds)
+
+    def data(self) -> dict[str, object]:
+        """As kept in the cache and manifest.json: the verdict is data, never read back from text."""
+        return {"tool": self.tool, "counts": dict(self.counts), "passed": self.clean,
+                "fails_on": list(self.fails if self.fails is not None else sorted(self.counts)),
+                "messages": list(self.messages), "notes": list(self.notes)}
 
     def summary(self) -> str:
         return " / ".join(f"{self.counts.get(k, 0)} {k}" for k in sorted(self.counts))
@@ -43,8 +61,8 @@ def _jar() -> Path:
 
 
 def epubcheck(paths: list[Path], jobs: int = 0) -> dict[Path, Report]:
-    """Run W3C EPUBCheck on every file; every message it reports by default counts (fatal, error, warning,
-    info; the opt-in advisory USAGE notes, such as "Use of Font-face declaration", are not requested)."""
+    """Run W3C EPUBCheck with ``-u`` on every file: fatal, error and warning messages fail; the advisory
+    USAGE notes (such as CSS-028 "Use of Font-face declaration") and INFO are counted and kept as notes."""
     if not shutil.which("java"):
         raise ReleaseError("EPUBCheck needs Java: install Debian's default-jre-headless (make system)")
     jobs = jobs or max(1, min(len(paths), os.cpu_count() or 1))
@@ -55,22 +73,70 @@ def epubcheck(paths: list[Path], jobs: int = 0) -> dict[Path, Report]:
 def _epubcheck_one(path: Path) -> Report:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        proc = subprocess.run(["java", "-jar", str(_jar()), str(path), "--json", str(out)],
+        proc = subprocess.run(["java", "-jar", str(_jar()), str(path), "-u", "--json", str(out)],
                               capture_output=True, text=True, timeout=600)
         if not out.is_file():
             raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
         data = json.loads(out.read_text(encoding="utf-8"))
     counts: Counter[str] = Counter({"fatal": 0, "error": 0, "warning": 0, "usage": 0, "info": 0})
-    messages = []
+    messages, notes = [], []
     for m in data.get("messages", []):
         severity = str(m.get("severity", "")).lower()
         counts[severity] += 1
         where = m.get("locations") or [{}]
         loc = where[0]
-        messages.append(f"{severity.upper()} {m.get('ID')} {loc.get('path', '')}:{loc.get('line', '')}: "
-                        f"{m.get('message')}")
+        places = f" ({len(where)} places)" if len(where) > 1 else ""
+        text = (f"{severity.upper()} {m.get('ID')} {loc.get('path', '')}:{loc.get('line', '')}: {m.get('message')}"
+                f"{places}")
+        (messages if severity in EPUBCHECK_FAILS else notes).append(text)
     return Report("EPUBCheck " + str(data.get("checker", {}).get("checkerVersion", "")), dict(counts),
-                  tuple(messages))
+                  tuple(messages), EPUBCHECK_FAILS, tuple(notes))
+
+
+def ace(paths: list[Path], reports: Path | None = None, jobs: int = 0) -> dict[Path, Report]:
+    """Run Ace by DAISY on every EPUB (with Debian's chromium). Critical and serious findings fail;
+    moderate and minor are kept as notes. With ``reports``, each file's ``report.json`` is kept as
+    ``reports/<epub stem>.ace.json`` (for the bundle)."""
+    if not ACE.is_file():
+        raise ReleaseError(f"Ace by DAISY is not installed ({ACE}): run make system (npm ci in tools/ace)")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise ReleaseError("Ace needs Debian's chromium: run make system")
+    jobs = jobs or max(1, min(len(paths), (os.cpu_count() or 2) // 2 or 1))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(paths, pool.map(lambda p: _ace_one(p, chromium, reports), paths), strict=True))
+
+
+def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([str(ACE), "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
+                               str(path)], capture_output=True, text=True, timeout=900, env=env)
+        out = Path(tmp) / "report.json"
+        if not out.is_file():
+            raise ReleaseError(f"Ace did not run on {path}: {(proc.stderr or proc.stdout).strip()[:500]}")
+        raw = out.read_bytes()
+    if reports is not None:
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / f"{path.stem}.ace.json").write_bytes(raw)
+    return ace_report(json.loads(raw))
+
+
+def ace_report(data: dict) -> Report:  # type: ignore[type-arg]
+    """An Ace ``report.json`` as a :class:`Report`: findings counted by impact."""
+    counts: Counter[str] = Counter({"critical": 0, "serious": 0, "moderate": 0, "minor": 0})
+    messages, notes = [], []
+    for doc in data.get("assertions", []):
+        where = (doc.get("earl:testSubject") or {}).get("url", "")
+        for a in doc.get("assertions", []):
+            test = a.get("earl:test", {})
+            impact = str(test.get("earl:impact", "")).lower()
+            counts[impact] += 1
+            text = (f"{impact.upper()} {test.get('dct:title')} {where}: "
+                    f"{(a.get('earl:result') or {}).get('dct:description', '')}")
+            (messages if impact in ACE_FAILS else notes).append(" ".join(text.split()))
+    version = ((data.get("earl:assertedBy") or {}).get("doap:release") or {}).get("doap:revision", "")
+    return Report(f"Ace {version}".strip(), dict(counts), tuple(messages), ACE_FAILS, tuple(notes))
 
 
 def pdffonts(path: Path) -> Report:

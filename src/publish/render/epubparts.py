@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 from ..model import Edition
 from ..sources import Sources
 from .cover import CoverText, render_cover
-from .epub import Creator, EpubMeta, EpubParts
+from .epub import Certification, Creator, EpubMeta, EpubParts
 from .fonts import FontSet
 from .html import environment, interface_translations
 from .pagemap import PageStart
@@ -46,10 +46,11 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     css = (STYLES / "book.css").read_text(encoding="utf-8") + fonts.css() + (STYLES / "epub.css").read_text(
         encoding="utf-8")
     parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang), body_class)
-    summary = env.get_template("epub-summary.txt.j2").render().strip()
+    summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
-                    creators=_creators(sources), publisher=view["publisher"].main, rights=view["rights"].main,
-                    modified=when, summary=summary,
+                    creators=creators(sources, edition), publisher=view["publisher"].main,
+                    rights=view["rights"].main, modified=when, summary=summary,
+                    page_source=edition.isbn.get("print", ""),
                     alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
                     subtitle=_main(view["subtitle"]),
                     alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
@@ -107,6 +108,24 @@ def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
     return out
 
 
-def _creators(sources: Sources) -> tuple[Creator, ...]:
-    return tuple(Creator(p.latin(), role, f"{p.family}, {p.given}" if p.given else str(p.family))
-                 for p, role in sources.book.credits())
+def creators(sources: Sources, edition: Edition) -> tuple[Creator, ...]:
+    """The book's credits with their roles as they are, then each source publisher as the collection's
+    bibliographic antecedent (MARC ``ant``). Translators only on editions in another language than the
+    sources."""
+    translated = any(loc != sources.book.source_locale for loc in edition.locales)
+    out = [Creator(p.latin(), role, f"{p.family}, {p.given}" if p.given else str(p.family))
+           for p, role in sources.book.credits() if role != "trl" or translated]
+    names = {o.id: str(o.name) for o in sources.book.organizations}
+    for pid in dict.fromkeys(p.source.publisher for p in sources.profiles):
+        if pid in names and pid != sources.book.publisher:
+            out.append(Creator(names[pid], "ant", names[pid]))
+    return tuple(out)
+
+
+def certification(sources: Sources, edition: Edition, *, cache: Path, checks: str) -> Certification:
+    """The claim for a package the checkers passed: self-certified by the publisher, the summary naming
+    the checks (``Ace 1.4.6, EPUBCheck 5.3.0``) in the edition's language."""
+    env = environment(interface_translations(cache, edition.locales[0]))
+    summary = env.get_template("epub-summary.txt.j2").render(checks=checks).strip()
+    names = {o.id: str(o.name) for o in sources.book.organizations}
+    return Certification(certifier=names.get(sources.book.publisher, sources.book.publisher), summary=summary)
