@@ -257,8 +257,8 @@ def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: st
     import io
 
     z = epub(built, edition)
-    text = "".join(" ".join(ET.fromstring(z.read(n)).itertext()) for n in z.namelist()
-                   if n.endswith(".xhtml") and n != "EPUB/nav.xhtml")
+    # every document, the nav (its hidden page-list heading: 印刷版页码) and the cover page included
+    text = "".join(" ".join(ET.fromstring(z.read(n)).itertext()) for n in z.namelist() if n.endswith(".xhtml"))
     used = {ch for ch in text if not ch.isspace()}
     fonts = [n for n in z.namelist() if n.startswith("EPUB/fonts/")]
     assert any("serif-cjk" in f for f in fonts) and any("garamond" in f for f in fonts)
@@ -270,6 +270,54 @@ def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: st
     assert not [ch for ch in used if ord(ch) not in cmap]          # every character has its glyph
     needed = {cmap[ord(ch)] for ch in used} | {".notdef"}
     assert len(font.getGlyphOrder()) <= 1.1 * len(needed), (len(font.getGlyphOrder()), len(needed))
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_markers_stand_before_headings_and_words(built: dict[tuple[str, str], Path], edition: str) -> None:
+    z = epub(built, edition)
+    seen = 0
+    for name in z.namelist():
+        if not name.endswith(".xhtml"):
+            continue
+        root = ET.fromstring(z.read(name))
+        for heading in root.iter():
+            if re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", heading.tag):
+                assert not [m for m in heading.iter() if m.get(f"{OPS}type") == "pagebreak"], (name, heading.text)
+        parent = {id(c): el for el in root.iter() for c in el}
+        for mark in (m for m in root.iter(f"{XHTML}span") if m.get(f"{OPS}type") == "pagebreak"):
+            seen += 1
+            up = parent[id(mark)]
+            i = list(up).index(mark)
+            before = (up[i - 1].tail if i else up.text) or ""
+            after = mark.tail or ""
+            latin = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+            assert not (before and after and latin.match(before[-1]) and latin.match(after[0])), \
+                (name, before[-20:], after[:20])
+    assert seen >= 50
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_printed_contents_pages_are_the_navs(built: dict[tuple[str, str], Path], edition: str) -> None:
+    """The contents of the print book (pages 7-8 of the sample) lead to the nav's contents, not a profile."""
+    z = epub(built, edition)
+    nav = ET.fromstring(z.read("EPUB/nav.xhtml"))
+    page_list = next(n for n in nav.iter(f"{XHTML}nav") if n.get(f"{OPS}type") == "page-list")
+    hrefs = {a.text: a.get("href") for a in page_list.iter(f"{XHTML}a")}
+    toc = [n for n, href in hrefs.items() if href.startswith("nav.xhtml#")]
+    assert toc == ["7", "8"], toc
+    ids = {el.get("id") for el in nav.iter()}
+    assert all(hrefs[n].split("#")[1] in ids for n in toc)
+    assert hrefs["9"].startswith("li-junmin.xhtml#")
+    # the contents list is not numbered (EPUB requires <ol>; the style removes the numbers)
+    assert "nav#toc ol { list-style-type: none; }" in z.read("EPUB/nav.xhtml").decode("utf-8")
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
+def test_copyright_page_labels_are_translated(built: dict[tuple[str, str], Path], edition: str) -> None:
+    text = " ".join(ET.fromstring(epub(built, edition).read("EPUB/copyright.xhtml")).itertext())
+    assert "Edition" not in text and "print)" not in text and "(epub" not in text
+    assert re.search(r"ISBN（平[装裝]本）", text) and ("双语版" in text) == (edition == "bilingual")
+    assert edition not in text
 
 
 def test_sizes(built: dict[tuple[str, str], Path]) -> None:

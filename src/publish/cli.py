@@ -102,8 +102,9 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
 @click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--locales-dir", default="locales", show_default=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a published (non-draft) version whose files would change.")
 def release(book: str | None, version: str, out: Path, draft: bool, exclude: tuple[str, ...], jobs: int,
-            locales_dir: Path) -> None:
+            locales_dir: Path, force: bool) -> None:
     """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
     import time
 
@@ -111,7 +112,7 @@ def release(book: str | None, version: str, out: Path, draft: bool, exclude: tup
 
     started = time.monotonic()
     done = run(default_book(book), version, out=out, draft=draft, exclude=exclude, locales=locales_dir, jobs=jobs,
-               progress=lambda s: click.echo(s, err=True))
+               force=force, progress=lambda s: click.echo(s, err=True))
     for problem in done.problems:
         click.echo(problem.format(), err=True)
     if done.problems:

@@ -100,6 +100,8 @@ class Contributor(Frozen):
     """A person id from ``people``."""
     roles: tuple[str, ...] = Field(min_length=1)
     """MARC relator codes: ``edt`` editor, ``trl`` translator, ``aut`` author…"""
+    biography: Text | None = None
+    """A short biographical note for retailers (ONIX BiographicalNote; translatable)."""
 
 
 class Copyright(Frozen):
@@ -113,6 +115,24 @@ class Trim(Frozen):
     height: Length
 
 
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,7}(\.\d{1,2})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Territory = Annotated[str, StringConstraints(pattern=r"^(WORLD|[A-Z]{2})$")]
+
+
+class Price(Frozen):
+    amount: Amount
+    """The price as a decimal number: ``9.99``."""
+    currency: Currency
+    """ISO 4217: ``USD``, ``CNY``, ``EUR``."""
+    tax: Literal["excluded", "included"] = "excluded"
+    """Whether the amount includes tax (ONIX PriceType 01 or 02)."""
+    tax_rate: float | None = Field(default=None, ge=0, le=100)
+    """The tax rate in percent, for a price that includes tax (ONIX Tax, TaxType 01 VAT)."""
+    territory: tuple[Territory, ...] = ("WORLD",)
+    """Where the price applies: ``WORLD`` or ISO 3166-1 country codes."""
+
+
 class Edition(Frozen):
     id: EditionId
     """``en``, ``zh-Hans``, ``zh-Hant``, ``bilingual``: used in file names."""
@@ -124,6 +144,23 @@ class Edition(Frozen):
     """True while the ISBNs are not registered: the release gate refuses them."""
     min_coverage: float = Field(default=100.0, ge=0, le=100)
     """Percent of units that must be translated for a release."""
+    prices: dict[Format, tuple[Price, ...]] = Field(default_factory=dict)
+    """Retail prices per format; a format without a price must be listed in ``not_for_sale``."""
+    not_for_sale: tuple[Format, ...] = ()
+    """Formats deliberately not offered for sale (ONIX: not available, not sold separately)."""
+
+
+ThemaCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.-]{0,15}$")]
+BisacCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}\d{6}$")]
+
+
+class Subjects(Frozen):
+    thema: tuple[ThemaCode, ...] = ()
+    """Thema subject codes (https://ns.editeur.org/thema/), the main subject first: ``DNXM``."""
+    bisac: tuple[BisacCode, ...] = ()
+    """BISAC subject codes, the main subject first: ``BIO017000``."""
+    main: Literal["thema", "bisac"] = "thema"
+    """Which scheme's first code is the main subject (ONIX MainSubject)."""
 
 
 class Book(Frozen):
@@ -148,6 +185,13 @@ class Book(Frozen):
     editions: tuple[Edition, ...] = Field(min_length=1)
     profiles: tuple[Id, ...] = Field(min_length=1)
     """Profile ids in book order; each is ``profiles/<id>.yaml``."""
+    description: Paragraphs = ()
+    """The book's description for retailers and the EPUB's ``dc:description`` (translatable)."""
+    blurb: Text | None = None
+    """A one- or two-sentence description (ONIX short description; translatable)."""
+    subjects: Subjects | None = None
+    imprint: Id | None = None
+    """The imprint the book is published under, an organisation id (ONIX Imprint)."""
 
     def credits(self) -> list[tuple[Person, str]]:
         """Each contributor's person with each of its MARC relator roles, in book order."""

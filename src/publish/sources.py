@@ -258,8 +258,30 @@ def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
             except IsbnError as exc:
                 doc.error(path, f"'{number}' is not a valid ISBN: {getattr(exc, 'message', exc)}", kind="book.isbn")
     _duplicates(doc, iter(isbns), "ISBN")
+    _check_retail(doc, book, orgs)
     if book.glossary is not None:
         _inside(doc, ("glossary",), root, root / book.glossary, must_exist=True)
+
+
+def _check_retail(doc: YamlDocument, book: Book, orgs: set[str]) -> None:
+    """Prices and the not-for-sale list agree; a price that includes tax says at what rate; the imprint exists."""
+    _ref(doc, ("imprint",), book.imprint, orgs, "organisation")
+    for i, edition in enumerate(book.editions):
+        for fmt in edition.not_for_sale:
+            if edition.prices.get(fmt):
+                doc.error(("editions", i, "not_for_sale"), f"edition {edition.id}: the {fmt} format has a price "
+                          "and is listed as not for sale", kind="book.price")
+        for fmt, prices in edition.prices.items():
+            seen: set[tuple[str, str]] = set()
+            for j, price in enumerate(prices):
+                if price.tax == "included" and price.tax_rate is None:
+                    doc.error(("editions", i, "prices", fmt, j, "tax"), "a price that includes tax needs its "
+                              "tax_rate", kind="book.price")
+                for where in price.territory:
+                    if (where, price.currency) in seen:
+                        doc.error(("editions", i, "prices", fmt, j, "territory"), f"edition {edition.id}: two "
+                                  f"{fmt} prices in {price.currency} for {where}", kind="book.price")
+                    seen.add((where, price.currency))
 
 
 def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:

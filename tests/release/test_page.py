@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-import re
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import time

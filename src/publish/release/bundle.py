@@ -4,7 +4,9 @@ Stages: load the book → gate the sources (rights, ISBNs, catalogue QA) → bui
 it from the cache → validate what was built (EPUBCheck, pdffonts, qpdf) → gate the artifacts →
 write ``dist/<book>-<V>/`` in a temporary folder (artifacts, covers, SHA256SUMS, manifest.json,
 onix.xml, RELEASE.md, index.html) → swap it into place. With any gate reason left and no ``--draft``
-nothing is written.
+nothing is written. A published version is immutable: releasing an existing non-draft version again
+with any file's bytes different is refused (a checksum handed to a distributor must keep verifying)
+unless ``force``; with identical bytes it is a no-op.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from xml.etree import ElementTree as ET
 
 from ..build import ALL_FORMATS, build, source_date, without
 from ..catalogs.extract import Layout
-from ..errors import Problem, ReleaseError, RenderError
+from ..errors import Location, Problem, ReleaseError, RenderError, Severity, relpath
 from ..sources import Sources, load_book
 from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
+from .retail import RetailText, retail_texts, sale_status
 from .validators import pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
@@ -39,16 +42,18 @@ class Released:
     folder: Path
     problems: tuple[Problem, ...]      # the gate's reasons (only non-empty for a draft)
     rebuilt: tuple[str, ...]           # editions built this time (the others came from the cache)
+    unchanged: bool = False            # the version existed with these very bytes: nothing was written
 
 
 def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool = False,
             exclude: tuple[str, ...] = (), locales: Path = Path("locales"), cache: Path = Path(".publish-cache"),
-            jobs: int = 2, progress: Callable[[str], None] = lambda s: None) -> Released:
+            jobs: int = 2, force: bool = False, progress: Callable[[str], None] = lambda s: None) -> Released:
     if not version or any(c in version for c in "/\\ ") or version.startswith("."):
         raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
     sources = without(load_book(root), exclude)
     layout = Layout(locales)
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
+    problems += sale_status(sources, ALL_FORMATS)
     entries, rebuilt = _editions(sources, root, layout, cache=cache, draft=draft, exclude=exclude, jobs=jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
@@ -60,9 +65,10 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
         raise ReleaseError(problems)
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
     folder = out / name
-    _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude, problems=problems)
-    progress(f"wrote {folder}")
-    return Released(folder, tuple(problems), tuple(rebuilt))
+    written = _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude,
+                            problems=problems, force=force, texts=retail_texts(sources, layout, cache))
+    progress(f"wrote {folder}" if written else f"{folder}: unchanged, the same bytes as released")
+    return Released(folder, tuple(problems), tuple(rebuilt), unchanged=not written)
 
 
 def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draft: bool, exclude: tuple[str, ...],
@@ -111,8 +117,10 @@ def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draf
     return {e: entries[e] for e in order}, [e for e in order if e in missing]
 
 
-def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
-                  version: str, draft: bool, exclude: tuple[str, ...], problems: list[Problem]) -> None:
+def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *, version: str, draft: bool,
+                  exclude: tuple[str, ...], problems: list[Problem], force: bool = False,
+                  texts: dict[str, RetailText] | None = None) -> bool:
+    """Write the bundle; False when ``folder`` already held these very bytes (nothing written)."""
     from ..render.cover import thumbnail
     from .manifest import manifest, onix_for, sha256sums
     from .page import release_html, release_markdown
@@ -133,10 +141,11 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                 target = tmp / f"{stem}.{SUFFIX[fmt]}"
                 shutil.copyfile(entry.file(fmt), target)
                 rows.append({"edition": edition, "fmt": fmt, "path": target, "when": when, "opf": opf,
-                             "cover": f"{stem}-cover.jpg", "ace": f"{stem}.epub.ace.json", "pages": result["pages"].get(fmt),
+                             "cover": f"{stem}-cover.jpg", "ace": f"{stem}.epub.ace.json",
+                             "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
         data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
-        (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data))
+        (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data, texts))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")
         (tmp / "RELEASE.md").write_text(release_markdown(data), encoding="utf-8")
@@ -145,13 +154,33 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
         for path in tmp.iterdir():
             os.chmod(path, 0o644)
         os.chmod(tmp, 0o755)
+        if folder.exists() and not draft:
+            changed = _changed(folder, tmp)
+            if not changed:
+                return False
+            if not force:
+                raise ReleaseError([Problem(Location(relpath(folder / name)), Severity.ERROR,
+                                            f"version {version} is already released and this file would "
+                                            f"change: {why}; release a new version (or --force)",
+                                            "release.immutable") for name, why in changed])
         old = folder.parent / f".{folder.name}.old-{os.getpid()}"
         if folder.exists():
             os.replace(folder, old)
         os.replace(tmp, folder)
         shutil.rmtree(old, ignore_errors=True)
+        return True
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _changed(old: Path, new: Path) -> list[tuple[str, str]]:
+    """(file name, how) for every file that differs between two bundle folders."""
+    a = {p.name: p for p in old.iterdir() if p.is_file()}
+    b = {p.name: p for p in new.iterdir() if p.is_file()}
+    out = [(n, "it would be removed") for n in sorted(a.keys() - b.keys())]
+    out += [(n, "it would be added") for n in sorted(b.keys() - a.keys())]
+    out += [(n, "its bytes differ") for n in sorted(a.keys() & b.keys()) if a[n].read_bytes() != b[n].read_bytes()]
+    return out
 
 
 def _epub_parts(path: Path) -> tuple[ET.Element, bytes]:

@@ -4,6 +4,7 @@ actually in the bundle (sizes, checksums, what the EPUB's package document decla
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -11,7 +12,8 @@ from xml.etree import ElementTree as ET
 from ..errors import Problem, ReleaseError
 from ..render.view import bcp47
 from ..sources import Sources
-from .onix import OnixContributor, OnixProduct, onix_message, validate_onix
+from .onix import LANGUAGES, OnixContributor, OnixProduct, onix_message, validate_onix
+from .retail import RetailText, prices
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -110,13 +112,41 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
     }
 
 
-def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any]) -> bytes:
-    """One product per edition × format, described from the built files; validated with onixcheck."""
+def _measures(sources: Sources) -> tuple[tuple[str, str, str], ...]:
+    """The paperback's height and width: its trim (thickness needs the spine calculation, not here yet)."""
+    out = []
+    for kind, length in (("height", sources.book.trim.height), ("width", sources.book.trim.width)):
+        value, unit = re.fullmatch(r"([\d.]+)(mm|cm|in|pt)", length).groups()  # type: ignore[union-attr]
+        if unit == "pt":
+            value, unit = f"{float(value) * 25.4 / 72:.1f}", "mm"
+        out.append((kind, value, unit))
+    return tuple(out)
+
+
+def _subjects(sources: Sources) -> tuple[tuple[str, str, bool], ...]:
+    s = sources.book.subjects
+    if s is None:
+        return ()
+    return tuple((scheme, code, scheme == s.main and i == 0)
+                 for scheme, codes in (("thema", s.thema), ("bisac", s.bisac)) for i, code in enumerate(codes))
+
+
+def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any],
+             texts: dict[str, RetailText] | None = None) -> bytes:
+    """One product per edition × format, described from the built files and book.yaml's retail data
+    (in each edition's language); validated with onixcheck."""
     book = sources.book
-    contributors = [OnixContributor(role, str(p.given or ""), str(p.family), p.latin()) for p, role in book.credits()]
+    orgs = {o.id: str(o.name) for o in book.organizations}
+    people = {p.id: p for p in book.people}
     products = []
     for row in rows:
         edition, opf = row["edition"], row["opf"]
+        text = (texts or {}).get(edition.id, RetailText((), "", {}))
+        translated = any(loc != book.source_locale for loc in edition.locales)
+        contributors = [OnixContributor(role, str(people[c.person].given or ""), str(people[c.person].family),
+                                        people[c.person].latin(), text.biographies.get(c.person, ""))
+                        for c in book.contributors for role in c.roles if role != "trl" or translated]
+        main = edition.locales[0]
         alt_titles = [(m.get(XML_LANG, ""), m.text or "") for m in opf.iterfind("opf:metadata/opf:meta", OPF_NS)
                       if m.get("property") == "alternate-script" and m.get("refines") == "#title"]
         alt_subs = {m.get(XML_LANG, ""): m.text or "" for m in opf.iterfind("opf:metadata/opf:meta", OPF_NS)
@@ -128,7 +158,7 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any])
             fmt=row["fmt"], edition=edition.id, languages=tuple(bcp47(x) for x in edition.locales),
             title=_title(opf, "title"), subtitle=_title(opf, "subtitle"),
             titles_alt=tuple((lang, t, alt_subs.get(lang, "")) for lang, t in alt_titles),
-            contributors=tuple(contributors), publisher=(opf.findtext("opf:metadata/dc:publisher", "", OPF_NS)),
+            contributors=tuple(contributors), publisher=orgs.get(book.publisher, book.publisher),
             date=row["when"].date(), pages=print_pages if epub else row["pages"],
             a11y_features=tuple(_meta(opf, "schema:accessibilityFeature")) if epub else (),
             a11y_summary=next(iter(_meta(opf, "schema:accessibilitySummary")), None) if epub else None,
@@ -136,6 +166,13 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any])
                           if r["edition"] is edition and r["fmt"] != row["fmt"]),
             a11y_conformance=tuple(_meta(opf, "dcterms:conformsTo")) if epub else (),
             a11y_hazards=tuple(_meta(opf, "schema:accessibilityHazard")) if epub else (),
+            prices=prices(edition, row["fmt"]), for_sale=row["fmt"] not in edition.not_for_sale,
+            draft=bool(data["draft"]), subjects=_subjects(sources), description=text.description,
+            blurb=text.blurb, text_language=LANGUAGES.get(main.split("_")[0], "und"), cover=row["cover"],
+            measures=_measures(sources) if row["fmt"] == "print" else (),
+            imprint=orgs.get(book.imprint, "") if book.imprint else "",
+            original=(bcp47(book.source_locale), str(book.title)) if main != book.source_locale else None,
+            copyright=(book.copyright.year, orgs.get(book.copyright.holder, book.copyright.holder)),
         ))
     sent = max(r["when"] for r in rows)
     message = onix_message(products, sender=data["publisher"], sent=sent)

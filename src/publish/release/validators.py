@@ -20,7 +20,6 @@ from pathlib import Path
 
 from ..errors import Location, Problem, ReleaseError, Severity
 
-
 ACE = Path(__file__).resolve().parents[3] / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 """Ace by DAISY, installed by ``make system`` (scripts/tools-deps.sh: ``npm ci`` in tools/ace)."""
 ACE_FAILS = ("critical", "serious")
@@ -115,11 +114,27 @@ def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
         out = Path(tmp) / "report.json"
         if not out.is_file():
             raise ReleaseError(f"Ace did not run on {path}: {(proc.stderr or proc.stdout).strip()[:500]}")
-        raw = out.read_bytes()
+        data = json.loads(out.read_bytes())
     if reports is not None:
+        # the same EPUB, the same report bytes: the subject named by its file name (Ace gives the temporary
+        # path it was read from), the date the EPUB's own dcterms:modified (Ace gives the time of the run)
+        subject = data.setdefault("earl:testSubject", {})
+        subject["url"] = path.name
+        data["dct:date"] = _modified(path) or data.get("dct:date", "")
         reports.mkdir(parents=True, exist_ok=True)
-        (reports / f"{path.stem}.ace.json").write_bytes(raw)
-    return ace_report(json.loads(raw))
+        (reports / f"{path.stem}.ace.json").write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return ace_report(data)
+
+
+def _modified(path: Path) -> str | None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+    found = re.search(r'<meta property="dcterms:modified">([^<]+)</meta>', opf)
+    return found.group(1) if found else None
 
 
 def ace_report(data: dict) -> Report:  # type: ignore[type-arg]

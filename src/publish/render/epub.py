@@ -254,4 +254,5 @@ def claims(path: Path) -> tuple[str, ...]:
     return tuple(re.findall(r'<meta property="dcterms:conformsTo">([^<]*)</meta>', opf))
 
 
-__all__ = ["CONFORMS", "Certification", "certify", "claims", "LANDMARKS", "Creator", "EpubMeta", "EpubParts", "features", "write_epub"]
+__all__ = ["CONFORMS", "LANDMARKS", "Certification", "Creator", "EpubMeta", "EpubParts", "certify", "claims",
+           "features", "write_epub"]

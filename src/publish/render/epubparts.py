@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from ..assets import DEFAULT_THEME as STYLES
 from ..model import Edition
 from ..sources import Sources
 from .cover import CoverText, render_cover
@@ -15,7 +16,6 @@ from .epub import Certification, Creator, EpubMeta, EpubParts
 from .fonts import FontSet
 from .html import environment, interface_translations
 from .pagemap import PageStart
-from ..assets import DEFAULT_THEME as STYLES
 from .subset import Subset, subset_face
 from .view import bcp47
 from .xhtml import LANDMARKS, Chapter, chapters, heading_label
@@ -30,12 +30,15 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     locale = edition.locales[0]
     lang = bcp47(locale)
     env = environment(interface_translations(cache, locale))
-    _, chs = chapters(html, starts)
+    cut = chapters(html, starts)
+    chs = cut.chapters
     body_class = f"edition-{edition.id}"
     title = view["title"].main
     nav = env.get_template("nav.xhtml.j2").render(
         lang=lang, body_class=body_class, entries=_entries(chs), landmarks=_landmarks(chs),
-        pages=sorted((n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages),
+        pages=sorted([(n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages]
+                     + [(n, f"nav.xhtml#page-{n}") for n in cut.toc_pages]),
+        toc_pages=cut.toc_pages,
     ).encode("utf-8")
     cover_page = env.get_template("cover.xhtml.j2").render(lang=lang, title=title).encode("utf-8")
     texts = [CoverText(view["title"].lang, title, _main(view["subtitle"]), _main(view["publisher"]))]
@@ -45,7 +48,7 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     cover = render_cover(texts, region=fonts.region, draft=draft)
     css = (STYLES / "book.css").read_text(encoding="utf-8") + fonts.css() + (STYLES / "epub.css").read_text(
         encoding="utf-8")
-    parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang), body_class)
+    parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang, (nav, cover_page)), body_class)
     summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=creators(sources, edition), publisher=view["publisher"].main,
@@ -93,10 +96,13 @@ def _landmarks(chs: list[Chapter]) -> list[dict[str, str]]:
     return out
 
 
-def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
-    text = "".join(_text(ch.element) + "\n" for ch in chs)
+def _subsets(chs: list[Chapter], fonts: FontSet, lang: str, others: tuple[bytes, ...]) -> list[Subset]:
+    """Subsets covering every character of every document: the chapters, and the nav and cover pages
+    (their text is in every face, hidden headings included: 印刷版页码)."""
+    extra = "".join(_text(ET.fromstring(doc)) + "\n" for doc in others)
+    text = "".join(_text(ch.element) + "\n" for ch in chs) + extra
     headings = "".join(_text(h) + "\n" for ch in chs for h in ch.element.iter()
-                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or ""))
+                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or "")) + extra
     zh = lang if lang.startswith("zh") else "zh-Hans"
     out = []
     for face, used, languages in ((fonts.latin, text, ("en",)), (fonts.serif, text, (zh, "en")),
