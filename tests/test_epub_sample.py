@@ -284,6 +284,8 @@ def test_page_markers_stand_before_headings_and_words(built: dict[tuple[str, str
             if re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", heading.tag):
                 assert not [m for m in heading.iter() if m.get(f"{OPS}type") == "pagebreak"], (name, heading.text)
         parent = {id(c): el for el in root.iter() for c in el}
+        labels = [int(m.get("aria-label") or 0) for m in root.iter() if m.get(f"{OPS}type") == "pagebreak"]
+        assert labels == sorted(labels), (name, labels)      # in document order, page after page
         for mark in (m for m in root.iter(f"{XHTML}span") if m.get(f"{OPS}type") == "pagebreak"):
             seen += 1
             up = parent[id(mark)]

@@ -148,6 +148,8 @@ class Edition(Frozen):
     """Retail prices per format; a format without a price must be listed in ``not_for_sale``."""
     not_for_sale: tuple[Format, ...] = ()
     """Formats deliberately not offered for sale (ONIX: not available, not sold separately)."""
+    licence: Spdx | None = None
+    """The edition's own licence (SPDX); the book's ``licence`` when left out."""
 
 
 ThemaCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.-]{0,15}$")]
@@ -192,6 +194,11 @@ class Book(Frozen):
     subjects: Subjects | None = None
     imprint: Id | None = None
     """The imprint the book is published under, an organisation id (ONIX Imprint)."""
+    licence: Spdx | None = None
+    """The licence the book is published under (SPDX), when it has one; editions may override it."""
+
+    def licence_of(self, edition: Edition) -> str | None:
+        return edition.licence or self.licence
 
     def credits(self) -> list[tuple[Person, str]]:
         """Each contributor's person with each of its MARC relator roles, in book order."""
@@ -255,11 +262,19 @@ class SourceRecord(Frozen):
     """The article's own contact line (translatable)."""
 
 
+Spdx = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$", max_length=64)]
+"""An SPDX licence identifier: ``CC-BY-SA-4.0`` (the known ones: :mod:`publish.licences`)."""
+
+
 class Rights(Frozen):
     status: Literal["cleared", "pending"]
     holder: Id | None = None
     notice: Paragraphs = ()
     """The article's copyright notice (translatable)."""
+    licence: Spdx | None = None
+    """The licence the article is published under, when it has one: ``CC-BY-SA-4.0``."""
+    attribution: Text | None = None
+    """The attribution the licence asks for: title, author, source, licence (printed as given)."""
 
 
 class Profile(Frozen):

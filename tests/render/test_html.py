@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from helpers import PO, publish, translate
 from publish.catalogs.extract import Layout
 from publish.catalogs.localize import Localizer

@@ -53,7 +53,7 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
     sources = without(load_book(root), exclude)
     layout = Layout(locales)
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
-    problems += sale_status(sources, ALL_FORMATS)
+    problems += sale_status(sources, ALL_FORMATS) + gate.licences(sources, exclude)
     entries, rebuilt = _editions(sources, root, layout, cache=cache, draft=draft, exclude=exclude, jobs=jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():

@@ -10,6 +10,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ..errors import Problem, ReleaseError
+from ..licences import LICENCES
 from ..render.view import bcp47
 from ..sources import Sources
 from .onix import LANGUAGES, OnixContributor, OnixProduct, onix_message, validate_onix
@@ -67,6 +68,20 @@ def standards(fmt: str, opf: ET.Element, validators: dict[str, dict[str, Any]]) 
                      + ", ".join(sorted(ran)) + ")"}]
 
 
+def _licences(sources: Sources, exclude: tuple[str, ...]) -> dict[str, Any]:
+    """The editions' and the profiles' licences, with the attribution each profile's licence asks for."""
+    def entry(spdx: str) -> dict[str, str]:
+        lic = LICENCES[spdx]
+        return {"spdx": lic.spdx, "name": lic.name, "short": lic.short, "url": lic.url}
+
+    book = sources.book
+    return {
+        "editions": {e.id: entry(spdx) for e in book.editions if (spdx := book.licence_of(e))},
+        "profiles": {p.id: {**entry(p.rights.licence), "attribution": str(p.rights.attribution or "")}
+                     for p in sources.profiles if p.rights.licence and p.id not in exclude},
+    }
+
+
 def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draft: bool, exclude: tuple[str, ...],
              problems: list[Problem]) -> dict[str, Any]:
     artifacts = []
@@ -107,6 +122,7 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
         "publisher": next((str(o.name) for o in sources.book.organizations if o.id == sources.book.publisher),
                           sources.book.publisher),
         "excluded_profiles": sorted(exclude),
+        "licences": _licences(sources, exclude),
         "gate": [p.format() for p in problems],
         "artifacts": artifacts,
     }
@@ -173,6 +189,7 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any],
             imprint=orgs.get(book.imprint, "") if book.imprint else "",
             original=(bcp47(book.source_locale), str(book.title)) if main != book.source_locale else None,
             copyright=(book.copyright.year, orgs.get(book.copyright.holder, book.copyright.holder)),
+            licence=(LICENCES[spdx].name, LICENCES[spdx].url) if (spdx := book.licence_of(edition)) else None,
         ))
     sent = max(r["when"] for r in rows)
     message = onix_message(products, sender=data["publisher"], sent=sent)

@@ -146,6 +146,7 @@ class OnixProduct:
     imprint: str = ""
     original: tuple[str, str] | None = None  # a translation's (BCP 47 original language, original title)
     copyright: tuple[str, str] | None = None  # (year, holder)
+    licence: tuple[str, str] | None = None  # the edition's licence (name, URL): EpubLicense of digital products
 
 
 def _fail(product: OnixProduct | None, message: str) -> ReleaseError:
@@ -280,6 +281,12 @@ def _descriptive(parent: ET.Element, product: OnixProduct) -> None:
     onixretail.measures(desc, product, _sub)
     if form == "ED":
         _sub(desc, "EpubTechnicalProtection", "00")
+        if product.licence is not None:       # (name, url)
+            lic = _sub(desc, "EpubLicense")
+            _sub(lic, "EpubLicenseName", product.licence[0])
+            expression = _sub(lic, "EpubLicenseExpression")
+            _sub(expression, "EpubLicenseExpressionType", "01")   # human readable
+            _sub(expression, "EpubLicenseExpressionLink", product.licence[1])
     _title(desc, "01", product.title, product.subtitle, None)
     for tag, title, subtitle in product.titles_alt:
         if title.strip():

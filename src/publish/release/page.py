@@ -101,6 +101,7 @@ class PageView:
     extras: tuple[tuple[str, str], ...]   # (file name, href)
     files: int
     total_size: str
+    licences: tuple[tuple[str, str, str, str], ...] = ()   # (what, licence short name, url, attribution)
 
 
 def release_markdown(manifest: dict) -> str:
@@ -145,8 +146,21 @@ def page_view(manifest: dict) -> PageView:
         excluded=tuple(str(p) for p in manifest.get("excluded_profiles") or ()),
         gate=tuple(_one_line(str(g)) for g in manifest.get("gate") or ()),
         editions=editions, extras=tuple((name, quote(name)) for name in EXTRAS),
-        files=len(artifacts), total_size=human_size(total),
+        files=len(artifacts), total_size=human_size(total), licences=_licence_rows(manifest.get("licences")),
     )
+
+
+def _licence_rows(value: object) -> tuple[tuple[str, str, str, str], ...]:
+    if not isinstance(value, dict):
+        return ()
+    rows = []
+    for kind, label in (("editions", "Edition"), ("profiles", "Profile")):
+        for name, lic in sorted((value.get(kind) or {}).items()):
+            if not isinstance(lic, dict) or not str(lic.get("url", "")).startswith("https://"):
+                raise RenderError(f"release manifest: licence of {kind} {name!r} needs an https url")
+            rows.append((f"{label} {name}", _one_line(lic.get("short", "")), str(lic["url"]),
+                         _one_line(lic.get("attribution") or "")))
+    return tuple(rows)
 
 
 def human_size(n: int) -> str:

@@ -52,13 +52,26 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=creators(sources, edition), publisher=view["publisher"].main,
-                    rights=view["rights"].main, modified=when, summary=summary,
+                    rights=_rights(sources, edition, view, env), modified=when, summary=summary,
                     page_source=edition.isbn.get("print", ""),
                     alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
                     subtitle=_main(view["subtitle"]),
                     alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
                     if view["subtitle"] and view["subtitle"].alt else ())
     return parts, meta
+
+
+def _rights(sources: Sources, edition: Edition, view: dict[str, Any], env: Any) -> str:  # noqa: ANN401
+    """``dc:rights``: the rights statement, then the edition's licence as the copyright page states it."""
+    from ..licences import LICENCES
+
+    spdx = sources.book.licence_of(edition)
+    if not spdx:
+        return str(view["rights"].main)
+    lic = LICENCES[spdx]
+    line = env.from_string('{{ _("This edition is published under the %(licence)s licence: %(url)s", '
+                           'licence=short, url=url) }}').render(short=lic.short, url=lic.url)
+    return f"{view['rights'].main} {line}"
 
 
 def _main(text: Any) -> str:  # noqa: ANN401

@@ -23,6 +23,7 @@ from ..assets import TEMPLATES
 from ..catalogs.compile import mo_path
 from ..catalogs.localize import Localizer
 from ..catalogs.units import INTERFACE
+from ..licences import LICENCES
 from ..model import Edition
 from ..sources import Sources
 from .inline import inline
@@ -82,7 +83,8 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
     built = build_date or date.today()
     html = env.get_template("book.html.j2").render(
         book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),
-        edition_name=edition.id, stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
+        edition_name=edition.id, licence=LICENCES.get(sources.book.licence_of(edition) or ""), licences=LICENCES,
+        stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
         version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
     )
     return HtmlEdition(edition, html, tuple(localizers), view)

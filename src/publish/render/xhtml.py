@@ -109,7 +109,11 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> Cut:
         elif (heading := _heading_of(el, parent_of)) is not None and id(heading) in parent_of:
             parent = parent_of[id(heading)]     # in front of the heading, never inside it
             mark = marker(number)
-            parent.insert(list(parent).index(heading), mark)
+            kids = list(parent)
+            at = kids.index(heading)
+            while at and kids[at - 1].get(EPUB_TYPE) == "pagebreak" and not (kids[at - 1].tail or "").strip():
+                at -= 1                         # before the later pages' markers placed there already
+            parent.insert(at, mark)
             parent_of[id(mark)] = parent
             owner = owner_of[id(el)]
         else:
