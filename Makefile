@@ -4,21 +4,27 @@ PYTHON ?= python3
 BOOK   ?= books/shanghai-doctors
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast system lint clean bench
+.PHONY: demo test test-fast test-wheel system lint clean bench
 
 VERSION ?= 0.1.0
 
 demo: system $(STAMP)
 	$(VENV)/bin/publish check $(BOOK)
-	$(VENV)/bin/publish build $(BOOK) --jobs 2
+	# a draft build: the release below takes every edition from the same edition cache, built once
+	$(VENV)/bin/publish build $(BOOK) --draft
 	# the sample book's rights are incomplete on purpose: the gate lists why, --draft releases anyway
 	$(VENV)/bin/publish release $(BOOK) --version $(VERSION) --draft
 
 test: system $(STAMP)
 	$(VENV)/bin/pytest
+	# as a publisher installs it: the wheel in a fresh venv outside the checkout, `publish init`, build, release
+	PYTHON=$(PYTHON) bash scripts/wheel-smoke.sh
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not slow"
+
+test-wheel: system
+	PYTHON=$(PYTHON) bash scripts/wheel-smoke.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests

@@ -2,6 +2,7 @@
 # Install the system parts publish needs, where missing (Debian/Ubuntu):
 #   fonts-noto-cjk       Noto Serif/Sans CJK (SC glyphs for zh-Hans, TC for zh-Hant)
 #   fonts-ebgaramond     EB Garamond, the Latin serif of the English text
+#   fonts-dejavu-core    DejaVu Serif: the tests build a book with a theme of its own in another face
 #   libharfbuzz-subset0  HarfBuzz's subsetter; without it WeasyPrint falls back to fontTools, 3-4x slower
 #   gettext              GNU msgmerge/msgfmt/msgcat: the catalogue engine and validator
 #   java (headless JRE)  runs W3C EPUBCheck
@@ -13,7 +14,7 @@
 set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in fonts-noto-cjk fonts-ebgaramond libharfbuzz-subset0 gettext poppler-utils qpdf; do
+for pkg in fonts-noto-cjk fonts-ebgaramond fonts-dejavu-core libharfbuzz-subset0 gettext poppler-utils qpdf; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)

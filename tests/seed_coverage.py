@@ -5,7 +5,8 @@ of all string values of the profile (in document order). Apostrophes and quotes 
 splitting into words, so the seed's broken "mothers pen" matches the restored "mother’s pen".
 
 Run as a script to see the figures and the sentences that were not found:
-    python tests/seed_coverage.py books/shanghai-doctors/raw/li-junmin.txt books/shanghai-doctors/profiles/li-junmin.yaml
+    python tests/seed_coverage.py books/shanghai-doctors/raw/li-junmin.txt \
+        books/shanghai-doctors/profiles/li-junmin.yaml
 """
 
 from __future__ import annotations

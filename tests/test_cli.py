@@ -24,6 +24,7 @@ def test_help_does_not_import_the_engine() -> None:
 def test_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "books" / "b").mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
 
     def boom(_root: Path) -> None:
         raise RuntimeError("disk on fire")

@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from fontTools.ttLib import TTFont
 
-from conftest import REPO, SAMPLE, SAMPLE_EPOCH
+from conftest import SAMPLE, SAMPLE_EPOCH
 from publish.release.validators import ace, epubcheck
 from test_build_sample import profile, squash, translations
 
@@ -341,11 +341,12 @@ def test_cover_is_a_retail_size_image(built: dict[tuple[str, str], Path]) -> Non
 
 def test_two_builds_are_byte_identical(tmp_path: Path, built: dict[tuple[str, str], Path],
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from publish.build import build
+    from conftest import sample_project
+    from publish.build import BuildOptions, build
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
-    again = build(SAMPLE, editions=("en",), formats=("epub",), out=tmp_path / "out",
-                  locales=REPO / "locales", cache=tmp_path / "cache")
+    again = build(sample_project(cache=tmp_path / "cache"), SAMPLE,
+                  BuildOptions(editions=("en",), formats=("epub",), out=tmp_path / "out"))
     assert again[0].path.read_bytes() == built[("en", "epub")].read_bytes()
     with zipfile.ZipFile(again[0].path) as z:
         first = z.infolist()[0]

@@ -118,12 +118,17 @@ def test_good_book_loads_without_problems(minimal: Path) -> None:
 def test_yaml_12_keeps_typed_text(minimal: Path) -> None:
     """PyYAML's 1.1 rules would make these False, an octal int and a date."""
     edit(minimal, BOOK, 'year: "2025"', "year: 2025")
-    edit(minimal, BOOK, "source_locale: en", "source_locale: no")
     edit(minimal, PROFILE, 'updated: "2025-06-03"', "updated: 2025-06-03")
     sources = load_book(minimal)
-    assert sources.book.source_locale == "no"
     assert sources.book.copyright.year == "2025"
     assert sources.profile("wang-fang").source.updated == "2025-06-03"
+
+
+def test_yaml_12_no_is_a_locale_code_not_false(minimal: Path) -> None:
+    """``no`` (Norwegian) stays the text 'no': refused as a locale the toolkit cannot publish, not as a boolean."""
+    edit(minimal, BOOK, "source_locale: en", "source_locale: no")
+    (problem,) = [p for p in problems_of(minimal) if p.is_error]
+    assert "locale 'no' is not one this toolkit publishes" in problem.message and problem.location.line == 2
 
 
 def test_all_problems_reported_in_one_run(minimal: Path) -> None:
@@ -204,6 +209,7 @@ def test_strict_makes_warnings_fatal(minimal: Path) -> None:
 
 def test_missing_book_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "books/nope"])
     assert result.exit_code == 2
     assert "books/nope/book.yaml: error: book folder does not exist" in result.output

@@ -9,26 +9,48 @@ atomically.
 from __future__ import annotations
 
 import html as html_lib
-import os
 import re
-import subprocess
+import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
-from .errors import Location, Problem, RenderError, Severity
+from .errors import Location, Problem, RenderError, Severity, relpath
 from .model import Edition
+from .progress import Reporter
+from .project import Project
 from .render.fonts import FontSet
+from .render.pagemap import PageStart
 from .sources import Sources, load_book
+from .theme import Theme
 
 PDF_FORMATS = ("print", "pdf")
 ALL_FORMATS = ("print", "pdf", "epub")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one ``publish build`` is asked for (the project says where things are)."""
+
+    editions: tuple[str, ...] = ()
+    """Edition ids; empty: every edition of book.yaml."""
+    formats: tuple[str, ...] = ALL_FORMATS
+    jobs: int = 1
+    draft: bool = False
+    exclude: tuple[str, ...] = ()
+    """Profiles left out."""
+    out: Path | None = None
+    """Output folder; default: the project's ``build`` folder."""
+    profile: str | None = None
+    """Only this profile, in the edition's real layout (files named ``<book>-<edition>-<profile>.*``)."""
+    cache_only: bool = False
+    """Build into the edition cache only (the release takes the files from there)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +59,11 @@ class Job:
     fmt: str
     html: str
     css: str
-    target: Path | None   # None: lay the print edition out for the EPUB's page-list, write nothing
+    target: Path | None
+    """None: lay the print edition out for the EPUB's page-list only, write nothing."""
+    when: datetime
+    page_map: bool
+    """Note where each page's text begins (the print layout, which the EPUB's page-list follows)."""
 
 
 @dataclass(frozen=True)
@@ -47,21 +73,13 @@ class Artifact:
     path: Path
     pages: int
     coverage: float
+    when: datetime
 
 
-def source_date(root: Path, *inputs: Path) -> datetime:
-    """SOURCE_DATE_EPOCH, else the newest commit touching the book or the other inputs, else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(root), *map(str, inputs)],
-                             capture_output=True, text=True, timeout=10).stdout.strip()
-        if out.isdigit():
-            return datetime.fromtimestamp(int(out), UTC)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return datetime.now(UTC).replace(microsecond=0)
+def edition_date(project: Project, sources: Sources, edition: Edition, theme: Theme) -> datetime:
+    """The build date of one edition: newest commit of the book, its theme and its own catalogues."""
+    inputs = project.edition_inputs(sources.root, sources.book.id, edition.locales, sources.book.source_locale)
+    return project.source_date(*inputs, *theme.files())
 
 
 def select(sources: Sources, names: tuple[str, ...]) -> list[Edition]:
@@ -103,59 +121,172 @@ class Prepared:
     coverage: Coverage
     view: dict[str, Any]
     fonts: FontSet
+    when: datetime
 
 
-def prepare(sources: Sources, edition: Edition, *, layout: Layout, cache: Path, when: datetime,
-            draft: bool, fmt: str) -> Prepared:
+def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, *, draft: bool,
+            when: datetime | None = None) -> Prepared:
     """Localise and template one edition, then run the glyph gate on it."""
     from .render.fonts import fontset, glyph_gate
     from .render.html import render_html
 
-    localizers = [Localizer.prepare(sources, loc, layout, cache) for loc in edition.locales]
-    fonts = fontset(edition.locales)
-    result = render_html(sources, edition, localizers, cache, fmt=fmt, draft=draft, build_date=when.date(),
-                         fonts=fonts.names())
+    layout = project.layout
+    when = when or edition_date(project, sources, edition, theme)
+    localizers = [Localizer.prepare(sources, loc, layout, project.cache) for loc in edition.locales]
+    fonts = fontset(edition.locales, theme.fonts)
+    result = render_html(sources, edition, localizers, project.cache, theme=theme, fmt="pdf", draft=draft,
+                         build_date=when.date(), fonts=fonts.names())
     roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
     glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
-    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts)
+    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, when)
 
 
-def _render(job: Job, trim, base: Path, roots: list[Path], when: datetime):  # type: ignore[no-untyped-def] # noqa: ANN001
+def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme):  # type: ignore[no-untyped-def] # noqa: ANN001
     from .render.pdf import FORMATS, render_pdf
 
-    fmt = FORMATS["print" if job.fmt == "layout" else job.fmt]
-    return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots,
-                      base=base, modified=when, page_map=job.fmt in ("print", "layout"))
+    fmt = FORMATS[job.fmt]
+    return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots, theme=theme,
+                      base=base, modified=job.when, page_map=job.page_map)
 
 
-def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...] = ALL_FORMATS, jobs: int = 1,
-          draft: bool = False, out: Path = Path("build"), locales: Path = Path("locales"),
-          cache: Path = Path(".publish-cache"), progress: Callable[[str], None] = lambda s: None,
-          when: datetime | None = None, exclude: tuple[str, ...] = ()) -> list[Artifact]:
-    sources = without(load_book(root), exclude)
-    chosen = select(sources, editions)
-    layout = Layout(locales)
-    when = when or source_date(root, locales)
-    jobs_list: list[Job] = []
-    coverage: dict[str, float] = {}
-    prepared: dict[str, Prepared] = {}
-    for fmt in formats:
+def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), *,
+          progress: Reporter | Callable[[str], None] | None = None) -> list[Artifact]:
+    """Every edition × format asked for, from the project's edition cache or built and stored there, then
+    placed under ``options.out`` (default: the project's build folder; with ``cache_only``, nowhere)."""
+    from .release import cache as cache_mod
+    from .theme import resolve
+
+    report = progress if isinstance(progress, Reporter) else _Lines(progress) if progress else Reporter()
+    loaded = load_book(root)
+    sources = without(loaded, _excluded(loaded, options))
+    chosen = select(sources, options.editions)
+    theme = resolve(project, sources)
+    for fmt in options.formats:
         _suffix(fmt)
+    shared = cache_mod.shared_digest(sources, theme)
+    plans: list[_Plan] = []
     for edition in chosen:
-        # one localised HTML per edition: the formats differ only in their page and colour CSS
-        p = prepared[edition.id] = prepare(sources, edition, layout=layout, cache=cache, when=when, draft=draft,
-                                           fmt="pdf")
-        coverage[edition.id] = p.coverage.percent
-        for fmt in formats:
-            if fmt != "epub":
-                jobs_list.append(Job(edition.id, fmt, p.html, p.css, _target(out, sources, edition, fmt)))
-        if "epub" in formats and "print" not in formats:
-            jobs_list.append(Job(edition.id, "layout", p.html, p.css, None))
-        progress(f"{edition.id}: HTML ready, translation coverage {coverage[edition.id]:.2f}%")
-    args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], when)
-    artifacts: list[Artifact] = []
-    errors: list[Problem] = []
+        when = edition_date(project, sources, edition, theme)
+        key = cache_mod.edition_key(shared, edition, project.layout, when=when, draft=options.draft,
+                                    exclude=sources_excluded(sources, root), theme=theme, book_id=sources.book.id)
+        entry = cache_mod.lookup(project.cache, key)
+        missing = tuple(f for f in options.formats if entry is None or not entry.has([f]))
+        plan = _Plan(edition, key, when, entry, missing)
+        relayout = "epub" in missing and "print" not in missing and plan.cached_starts() is None
+        report.begin(edition.id, 1 + (1 + len(missing) + relayout if missing else 0))
+        plans.append(plan)
+    _render_missing(project, sources, theme, [p for p in plans if p.missing], options, report)
+    artifacts = []
+    for plan in plans:
+        entry = cache_mod.lookup(project.cache, plan.key)
+        assert entry is not None and entry.has(options.formats), plan.edition.id
+        result = entry.result
+        for fmt in options.formats:
+            target = _target(options.out or project.build, sources, plan.edition, fmt, options.profile)
+            if not options.cache_only:
+                _place(entry.file(fmt), target)
+            artifacts.append(Artifact(plan.edition.id, fmt, entry.file(fmt) if options.cache_only else target,
+                                      int(result["pages"].get(fmt, 0)), float(result["coverage"]), plan.when))
+        detail = "unchanged, from the cache" if not plan.missing else f"{len(plan.missing)} file(s) built"
+        report.step(plan.edition.id, "done", detail if options.cache_only else
+                    f"{detail}; in {relpath((options.out or project.build) / sources.book.id / plan.edition.id)}")
+    cache_mod.evict(project.cache, keep=tuple(p.key for p in plans))
+    return artifacts
+
+
+@dataclass(frozen=True)
+class _Plan:
+    edition: Edition
+    key: str
+    when: datetime
+    entry: Any
+    missing: tuple[str, ...]
+
+    def cached_starts(self) -> tuple[PageStart | None, ...] | None:
+        """Where each print page begins, as the cached print layout noted it (for the EPUB page-list)."""
+        if self.entry is None or "starts" not in self.entry.result:
+            return None
+        return tuple(PageStart(s[0], tuple(s[1]), s[2]) if s else None for s in self.entry.result["starts"])
+
+
+
+class _Lines(Reporter):
+    """A plain callable of text (the old progress interface) as a reporter."""
+
+    def __init__(self, emit: Callable[[str], None]) -> None:
+        self.emit = emit
+
+    def step(self, edition: str, stage: str, detail: str = "") -> None:
+        self.emit(f"{edition}: {stage}" + (f" ({detail})" if detail else ""))
+
+    def note(self, text: str) -> None:
+        self.emit(text)
+
+
+def _excluded(sources: Sources, options: BuildOptions) -> tuple[str, ...]:
+    """The profiles left out: ``exclude``, or every profile but ``profile``."""
+    if options.profile is None:
+        return options.exclude
+    ids = [p.id for p in sources.profiles]
+    if options.profile not in ids:
+        raise RenderError(f"--profile {options.profile}: not a profile of this book (it has {', '.join(ids)})",
+                          Location(relpath(sources.root / "book.yaml"), field="profiles"))
+    return tuple(i for i in ids if i != options.profile)
+
+
+def sources_excluded(sources: Sources, root: Path) -> tuple[str, ...]:
+    """The profiles of book.yaml that ``sources`` (after :func:`without`) leaves out."""
+    kept = {p.id for p in sources.profiles}
+    return tuple(i for i in sources.book.profiles if i not in kept)
+
+
+def _render_missing(project: Project, sources: Sources, theme: Theme, plans: list[_Plan], options: BuildOptions,
+                    report: Reporter) -> None:
+    """Render what the cache lacks, every edition's jobs in one pool, and store each edition's files."""
+    from .release import cache as cache_mod
+
+    if not plans:
+        return
+    jobs_list: list[Job] = []
+    prepared: dict[str, Prepared] = {}
+    with tempfile.TemporaryDirectory(prefix="publish-build-", dir=_scratch(project)) as tmp:
+        for plan in plans:
+            edition = plan.edition
+            p = prepared[edition.id] = prepare(project, sources, edition, theme, draft=options.draft, when=plan.when)
+            report.step(edition.id, "localised", f"translation coverage {p.coverage.percent:.2f}%")
+            for fmt in plan.missing:
+                if fmt != "epub":
+                    jobs_list.append(Job(edition.id, fmt, p.html, p.css, Path(tmp) / edition.id / fmt, p.when,
+                                         page_map=fmt == "print"))
+            if "epub" in plan.missing and "print" not in plan.missing and plan.cached_starts() is None:
+                jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
+        args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], theme)
+        layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report)
+        if errors:
+            raise RenderError(errors)
+        for plan in plans:
+            starts = plan.cached_starts()
+            if plan.edition.id not in layouts and starts is not None:
+                layouts[plan.edition.id] = starts
+        for plan in plans:
+            edition, p = plan.edition, prepared[plan.edition.id]
+            files = {fmt: Path(tmp) / edition.id / fmt for fmt in plan.missing if fmt != "epub"}
+            if "epub" in plan.missing:
+                files["epub"] = Path(tmp) / edition.id / "epub"
+                _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme,
+                      draft=options.draft)
+                report.step(edition.id, "EPUB written")
+            result = {"pages": {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"},
+                      "coverage": p.coverage.percent, "when": p.when.isoformat()}
+            if "print" in plan.missing:
+                result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
+            cache_mod.store(project.cache, plan.key, files, result)
+
+
+def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  # type: ignore[no-untyped-def]
     layouts: dict[str, tuple] = {}
+    pages: dict[tuple[str, str], int] = {}
+    errors: list[Problem] = []
     with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
@@ -164,33 +295,47 @@ def build(root: Path, *, editions: tuple[str, ...] = (), formats: tuple[str, ...
             except RenderError as exc:
                 errors += exc.problems
                 continue
-            if job.fmt in ("print", "layout"):
+            if job.page_map:
                 layouts[job.edition] = result.starts
             if job.target is not None:
-                artifacts.append(Artifact(job.edition, job.fmt, job.target, result.pages, coverage[job.edition]))
-                progress(f"wrote {job.target} ({result.pages} pages)")
-    if errors:
-        raise RenderError(errors)
-    if "epub" in formats:
-        for edition in chosen:
-            target = _target(out, sources, edition, "epub")
-            _epub(sources, prepared[edition.id], layouts[edition.id], target, cache=cache, when=when, draft=draft)
-            artifacts.append(Artifact(edition.id, "epub", target, 0, coverage[edition.id]))
-            progress(f"wrote {target}")
-    return artifacts
+                pages[(job.edition, job.fmt)] = result.pages
+                report.step(job.edition, f"{_suffix(job.fmt)} rendered", f"{result.pages} pages")
+            else:
+                report.step(job.edition, "print layout (for the EPUB page-list)", f"{result.pages} pages")
+    return layouts, pages, errors
 
 
-def _target(out: Path, sources: Sources, edition: Edition, fmt: str) -> Path:
-    return out / sources.book.id / edition.id / f"{sources.book.id}-{edition.id}.{_suffix(fmt)}"
+def _scratch(project: Project) -> Path:
+    """Temporary files live in the project's cache (same file system as the cache: renames are atomic)."""
+    folder = project.cache / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
-def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, when: datetime,
+def _place(source: Path, target: Path) -> None:
+    """Copy a cached file to its place in the build folder, atomically; nothing when it is already there."""
+    from . import atomic
+
+    if target.is_file() and target.stat().st_size == source.stat().st_size and \
+            target.read_bytes() == source.read_bytes():
+        return
+    with atomic.temporary_beside(target, target.suffix) as tmp:
+        shutil.copyfile(source, tmp)
+        atomic.replace(tmp, target)
+
+
+def _target(out: Path, sources: Sources, edition: Edition, fmt: str, profile: str | None = None) -> Path:
+    stem = f"{sources.book.id}-{edition.id}" + (f"-{profile}" if profile else "")
+    return out / sources.book.id / edition.id / f"{stem}.{_suffix(fmt)}"
+
+
+def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, theme: Theme,
           draft: bool) -> None:
     from .render.epub import write_epub
     from .render.epubparts import make_parts
 
     parts, meta = make_parts(sources, p.edition, html=p.html, view=p.view, fonts=p.fonts, starts=starts,
-                             cache=cache, draft=draft, when=when)
+                             cache=cache, draft=draft, when=p.when, theme=theme)
     write_epub(parts, meta, target)
 
 

@@ -36,14 +36,19 @@ class _Group(click.Group):
             sys.exit(70)
 
 
+def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]
+    """The project around the book named (or around the current folder) and the book's folder: a path, an id
+    under the project's books folder, or the project's only book. Made once, here, at the edge."""
+    from .project import load_project
+
+    start = Path(book) if book and Path(book).exists() else None
+    project = load_project(start)
+    return project, project.book(book)
+
+
 def default_book(book: str | None) -> Path:
-    """The book folder named, or the only one under ``books/``."""
-    if book:
-        return Path(book)
-    found = sorted(p.parent for p in Path("books").glob("*/book.yaml"))
-    if len(found) == 1:
-        return found[0]
-    raise PublishError("name the book folder (books/<id>)" if found else "no book found under books/")
+    """The book folder named, or the project's only book."""
+    return project_and_book(book)[1]
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,13 +58,34 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--book", "book_id", default="my-book", show_default=True, help="The new book's id (folder name).")
+@click.option("--title", default="My Book", show_default=True, help="The new book's title.")
+def init(directory: Path, book_id: str, title: str) -> None:
+    """Start a project in DIRECTORY (publish.toml, one book, its catalogues), or add a book to the project
+    DIRECTORY is in. `publish check` and `publish build` succeed on it with no edit."""
+    from .errors import relpath
+    from .init import init as run
+
+    for path in run(directory, book_id=book_id, title=title):
+        click.echo(f"wrote {relpath(path)}", err=True)
+
+
+@main.command()
 @click.argument("book", required=False)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(book: str | None, strict: bool) -> None:
     """Validate a book's sources and report every problem with its location."""
     from .sources import check_book
+    from .theme import resolve
 
-    _, problems = check_book(default_book(book))
+    project, root = project_and_book(book)
+    sources, problems = check_book(root)
+    if sources is not None:
+        try:
+            resolve(project, sources)
+        except PublishError as exc:
+            problems = [*problems, *exc.problems]
     for problem in sorted(problems, key=lambda p: (p.location.path, p.location.line or 0)):
         click.echo(problem.format(), err=True)
     errors = sum(p.is_error for p in problems)
@@ -74,45 +100,65 @@ def check(book: str | None, strict: bool) -> None:
 @click.option("--edition", "-e", "editions", multiple=True, help="Edition id (repeatable); default: all of book.yaml.")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["print", "pdf", "epub"]),
               help="Output format (repeatable); default: print, pdf and epub.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Render this many files in parallel.")
+@click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
+              help="Render this many files in parallel (default: the project's `jobs`).")
 @click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending with a visible notice.")
-@click.option("--out", default="build", show_default=True, type=click.Path(path_type=Path))
-@click.option("--locales-dir", default="locales", show_default=True, type=click.Path(path_type=Path))
-def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...], jobs: int, draft: bool,
-          out: Path, locales_dir: Path) -> None:
-    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3."""
+@click.option("--out", default=None, type=click.Path(path_type=Path),
+              help="Output folder (default: the project's `build` folder).")
+@click.option("--profile", default=None, help="Only this profile, in the edition's real layout (a quick look).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
+def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...], jobs: int | None, draft: bool,
+          out: Path | None, profile: str | None, quiet: bool) -> None:
+    """Render a book's editions: print-ready PDF/X-4, tagged PDF/UA-1 and EPUB 3 (reusing the edition cache)."""
     import time
 
-    from .build import ALL_FORMATS
+    from .build import ALL_FORMATS, BuildOptions
     from .build import build as run
+    from .progress import reporter
 
     started = time.monotonic()
-    artifacts = run(default_book(book), editions=editions, formats=formats or ALL_FORMATS, jobs=jobs,
-                    draft=draft, out=out, locales=locales_dir, progress=lambda s: click.echo(s, err=True))
-    click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
+    project, root = project_and_book(book)
+    options = BuildOptions(editions=editions, formats=formats or ALL_FORMATS, jobs=jobs or project.jobs,
+                           draft=draft, out=out, profile=profile)
+    report = reporter(quiet=quiet)
+    try:
+        artifacts = run(project, root, options, progress=report)
+    finally:
+        report.finish()
+    if not quiet:
+        click.echo(f"{len(artifacts)} file(s) in {time.monotonic() - started:.1f} s", err=True)
 
 
 @main.command()
 @click.argument("book", required=False)
 @click.option("--version", "-V", "version", required=True, help="Release version, e.g. 1.0.0.")
-@click.option("--out", default="dist", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", default=None, type=click.Path(path_type=Path),
+              help="Where bundles go (default: the project's `dist` folder).")
 @click.option("--draft", is_flag=True,
               help="Release anyway into <book>-<V>-draft/, with DRAFT on covers and title pages.")
 @click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
-@click.option("--jobs", "-j", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--locales-dir", default="locales", show_default=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
+              help="Render this many files in parallel (default: the project's `jobs`).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress output (the gate's reasons are still printed).")
 @click.option("--force", is_flag=True, help="Replace a published (non-draft) version whose files would change.")
-def release(book: str | None, version: str, out: Path, draft: bool, exclude: tuple[str, ...], jobs: int,
-            locales_dir: Path, force: bool) -> None:
+def release(book: str | None, version: str, out: Path | None, draft: bool, exclude: tuple[str, ...],
+            jobs: int | None, quiet: bool, force: bool) -> None:
     """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
     import time
 
+    from .progress import reporter
+    from .release.bundle import ReleaseOptions
     from .release.bundle import release as run
 
     started = time.monotonic()
-    done = run(default_book(book), version, out=out, draft=draft, exclude=exclude, locales=locales_dir, jobs=jobs,
-               force=force, progress=lambda s: click.echo(s, err=True))
+    project, root = project_and_book(book)
+    options = ReleaseOptions(version=version, draft=draft, exclude=exclude, jobs=jobs or project.jobs, out=out,
+                             force=force)
+    report = reporter(quiet=quiet)
+    try:
+        done = run(project, root, options, progress=report)
+    finally:
+        report.finish()
     for problem in done.problems:
         click.echo(problem.format(), err=True)
     if done.problems:
@@ -120,6 +166,21 @@ def release(book: str | None, version: str, out: Path, draft: bool, exclude: tup
                    err=True)
     click.echo(f"{done.folder} in {time.monotonic() - started:.1f} s "
                f"(rebuilt: {', '.join(done.rebuilt) or 'nothing'})", err=True)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--book", "book", help="The book: its folder or its id (default: the project's only book).")
+@click.option("--id", "profile_id", help="The profile id (default: from the subject's name); one article only.")
+@click.option("--force", is_flag=True, help="Replace a profile that exists.")
+def import_(files: tuple[Path, ...], book: str | None, profile_id: str | None, force: bool) -> None:
+    """Raw articles (.txt as copied from a web page, .md, .html, .docx) → draft profiles/<id>.yaml."""
+    from .importer.report import report
+    from .importer.run import import_articles
+
+    done = import_articles(list(files), default_book(book), profile_id, force=force)
+    if report(done, lambda s: click.echo(s, err=True)):
+        sys.exit(2)
 
 
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too

@@ -13,17 +13,12 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from .vocab import ROLES
+
 Format = Literal["print", "pdf", "epub"]
 FORMATS: tuple[Format, ...] = ("print", "pdf", "epub")
 
-MARC_RELATORS: dict[str, str] = {
-    "aut": "author", "ant": "bibliographic antecedent", "aui": "author of introduction",
-    "bkd": "book designer", "cmp": "compiler", "com": "compiler", "ctb": "contributor",
-    "cov": "cover designer", "edt": "editor", "ill": "illustrator", "itr": "interviewer",
-    "ive": "interviewee", "oth": "other", "pbl": "publisher", "pht": "photographer",
-    "pfr": "proofreader", "rev": "reviewer", "trl": "translator", "tyd": "type designer",
-    "tyg": "typographer", "wpr": "writer of preface", "wst": "writer of supplementary textual content",
-}
+MARC_RELATORS: dict[str, str] = {code: role.name for code, role in ROLES.items()}
 """MARC relator codes accepted for contributors (https://id.loc.gov/vocabulary/relators)."""
 
 
@@ -179,6 +174,10 @@ class Book(Frozen):
     trim: Trim
     glossary: str | None = None
     """Path of the glossary file, inside the book folder."""
+    theme: str = "default"
+    """The design: the built-in ``default``, or a theme folder of the project (``themes/<name>``)."""
+    stylesheets: tuple[str, ...] = ()
+    """Stylesheets of the book's own, inside the book folder, applied after the theme's."""
     fallback: Literal["source", "stale"] = "source"
     """What untranslated or fuzzy units show: the source text, or the stale translation."""
     people: tuple[Person, ...] = ()

@@ -24,6 +24,7 @@ from stdnum.exceptions import ValidationError as IsbnError
 
 from .errors import Location, Problem, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
+from .vocab import LANGUAGES
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
 
 PROSE_KEYS = frozenset({
@@ -104,6 +105,18 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
     sources = Sources(root, book, tuple(profiles), documents,
                       tuple(p for p in problems if not p.is_error))
     return sources, problems
+
+
+def check_profile(root: Path, profile_id: str) -> list[Problem]:
+    """The problems of one profile file checked against its book, whether book.yaml lists it or not."""
+    book_file = Path(root) / "book.yaml"
+    book = _validate(read_yaml(book_file, relpath(book_file)), Book)
+    path = Path(root) / "profiles" / f"{profile_id}.yaml"
+    doc = read_yaml(path, relpath(path))
+    profile = _validate(doc, Profile)
+    if profile is not None and book is not None:
+        _check_profile(doc, profile, book, profile_id)
+    return doc.problems
 
 
 def _validate(doc: YamlDocument, model: type[BaseModel]) -> Any:
@@ -303,6 +316,10 @@ def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
     except (UnknownLocaleError, ValueError):
         doc.error(path, f"unknown locale code '{code}' (use Babel codes such as en, zh_Hans, zh_Hant)",
                   kind="book.locale")
+        return
+    if code not in LANGUAGES:
+        doc.error(path, f"locale '{code}' is not one this toolkit publishes (fonts, interface labels and ONIX "
+                  f"codes exist for {', '.join(LANGUAGES)})", kind="book.locale")
 
 
 def _ref(doc: YamlDocument, path: FieldPath, value: str | None, known: set[str], what: str) -> None:

@@ -33,6 +33,7 @@ def test_no_translation_is_ever_lost(tmp_path_factory: pytest.TempPathFactory,
                                      monkeypatch: pytest.MonkeyPatch, edits: list) -> None:
     root = tmp_path_factory.mktemp("prop")
     shutil.copytree(ROOTS / "minimal", root / "books" / "minimal")
+    (root / "publish.toml").write_text("[project]\n", encoding="utf-8")
     monkeypatch.chdir(root)
     yaml = YAML(typ="safe", pure=True)
     original = yaml.load(PROFILE.read_text(encoding="utf-8"))

@@ -21,8 +21,8 @@ import pytest
 from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
-from conftest import REPO, SAMPLE
-from publish.build import build
+from conftest import REPO, SAMPLE, sample_project
+from publish.build import BuildOptions, build
 
 pytestmark = [
     pytest.mark.readers,
@@ -99,7 +99,7 @@ def expected(locale: str | None, *, labels: bool = True) -> dict[str, list[str]]
 def epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("build")
     cache = tmp_path_factory.mktemp("cache")
-    artifacts = build(SAMPLE, out=out, locales=REPO / "locales", cache=cache, formats=("epub",), jobs=2)
+    artifacts = build(sample_project(cache=cache), SAMPLE, BuildOptions(out=out, formats=("epub",), jobs=2))
     return {a.edition: a.path for a in artifacts if a.fmt == "epub"}
 
 

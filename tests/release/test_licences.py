@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import ROOTS, SAMPLE_EPOCH
+from conftest import ROOTS, SAMPLE_EPOCH, project_at
 from publish.release import gate
 from publish.sources import check_book, load_book
 
@@ -22,6 +22,7 @@ NS = {"o": "http://ns.editeur.org/onix/3.0/reference"}
 def licensed(where: Path, **changes: object) -> Path:
     root = where / "books" / "licensed"
     shutil.copytree(ROOTS / "licensed", root)
+    (where / "publish.toml").write_text("[project]\n", encoding="utf-8")
     yaml = YAML()
     data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
     data.update(changes)
@@ -78,7 +79,7 @@ def test_an_unknown_licence_is_a_located_source_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_cc_by_sa_release_carries_its_licence_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from publish.release.bundle import release
+    from publish.release.bundle import ReleaseOptions, release
 
     root = licensed(tmp_path)
     yaml = YAML()
@@ -88,8 +89,7 @@ def test_a_cc_by_sa_release_carries_its_licence_everywhere(tmp_path: Path, monke
         yaml.dump(data, fp)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
-    done = release(root, "1.0.0", out=tmp_path / "dist", cache=tmp_path / ".publish-cache",
-                   locales=tmp_path / "locales")
+    done = release(project_at(tmp_path), root, ReleaseOptions("1.0.0", out=tmp_path / "dist"))
     assert done.problems == ()
     folder = done.folder
     url = "https://creativecommons.org/licenses/by-sa/4.0/"

@@ -12,13 +12,13 @@ from xml.etree import ElementTree as ET
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import ROOTS, SAMPLE_EPOCH
+from conftest import ROOTS, SAMPLE_EPOCH, project_at
 from helpers import publish
 from publish.build import without
 from publish.catalogs.extract import Layout
 from publish.errors import PublishError, ReleaseError
 from publish.release import gate
-from publish.release.bundle import release
+from publish.release.bundle import ReleaseOptions, release
 from publish.release.onix import validate_onix
 from publish.release.validators import pdffonts
 from publish.sources import load_book
@@ -45,6 +45,7 @@ def make_book(where: Path, **edition: object) -> Path:
     (prices for print and EPUB; the PDF deliberately not for sale)."""
     root = where / "books" / "minimal"
     shutil.copytree(ROOTS / "minimal", root)
+    (where / "publish.toml").write_text("[project]\n", encoding="utf-8")
     yaml = YAML()
     data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
     data["editions"] = [{"id": "en", "locales": ["en"], "isbn": dict(ISBNS), "prices": PRICES,
@@ -64,8 +65,9 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
         mp.chdir(base)
-        first = release(root, "1.0.0", out=base / "dist", cache=cache, locales=base / "locales")
-        again = release(root, "1.0.0", out=base / "dist2", cache=cache, locales=base / "locales")
+        project = project_at(base, cache=cache)
+        first = release(project, root, ReleaseOptions("1.0.0", out=base / "dist"))
+        again = release(project, root, ReleaseOptions("1.0.0", out=base / "dist2"))
     return {"first": first, "again": again, "root": root, "base": base}
 
 
@@ -236,7 +238,7 @@ def test_gate_rights_pending_incomplete_and_excluded(tmp_path: Path) -> None:
 def test_gate_refuses_invalid_or_duplicated_isbns_with_their_line(tmp_path: Path, isbn: dict) -> None:
     bad = make_book(tmp_path, isbn=isbn)
     with pytest.raises(PublishError) as info:
-        release(bad, "1.0.0", out=tmp_path / "dist")
+        release(project_at(tmp_path), bad, ReleaseOptions("1.0.0", out=tmp_path / "dist"))
     where = info.value.problems[0].location
     assert where.path.endswith("book.yaml") and where.line
     assert not (tmp_path / "dist").exists()
@@ -299,7 +301,7 @@ def test_exclusion_must_name_a_profile(tmp_path: Path) -> None:
     with pytest.raises(PublishError):
         without(load_book(root), ("nobody",))
     with pytest.raises(ReleaseError):
-        release(root, "../1.0", out=tmp_path / "dist")
+        release(project_at(tmp_path), root, ReleaseOptions("../1.0", out=tmp_path / "dist"))
 
 
 def test_a_released_version_is_immutable(bundles: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -311,7 +313,7 @@ def test_a_released_version_is_immutable(bundles: dict, monkeypatch: pytest.Monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
     sums = (folder / "SHA256SUMS").read_bytes()
     stamp = (folder / "SHA256SUMS").stat().st_mtime_ns
-    same = release(root, "1.0.0", out=base / "dist", cache=base / ".publish-cache", locales=base / "locales")
+    same = release(project_at(base, cache=base / ".publish-cache"), root, ReleaseOptions("1.0.0", out=base / "dist"))
     assert same.unchanged and (folder / "SHA256SUMS").stat().st_mtime_ns == stamp
     book = root / "book.yaml"
     original = book.read_text(encoding="utf-8")

@@ -36,8 +36,8 @@ def retranslate(po: Path, msgid: str, msgstr: str) -> None:
     import re
 
     text = po.read_text(encoding="utf-8")
-    new, n = re.subn(r'(msgid "' + re.escape(msgid) + r'"\nmsgstr )"[^"\n]*"', lambda m: m.group(1) + '"' + msgstr + '"',
-                     text)
+    pattern = r'(msgid "' + re.escape(msgid) + r'"\nmsgstr )"[^"\n]*"'
+    new, n = re.subn(pattern, lambda m: m.group(1) + '"' + msgstr + '"', text)
     assert n == 1, f"{msgid!r} not found once in {po}"
     po.write_text(new, encoding="utf-8")
 

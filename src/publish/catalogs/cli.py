@@ -7,23 +7,27 @@ from pathlib import Path
 
 import click
 
-LOCALES = click.option("--locales-dir", "locales_dir", default="locales", show_default=True,
-                       type=click.Path(file_okay=False, path_type=Path),
-                       help="Folder of the .pot templates and <locale>/LC_MESSAGES catalogues.")
-
-
 INTERFACE = click.option("--interface", is_flag=True,
                          help="For toolkit developers: the toolkit's own interface catalogues (publish domain), "
                               "inside the package, instead of a book's.")
 INTERFACE_LOCALES = ("zh_Hans", "zh_Hant")
 
 
-def _sources(book: str | None):  # type: ignore[no-untyped-def]
-    from ..cli import default_book
+def _book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Layout, Sources, Project]
+    """The book's sources and where its catalogues live (the project's ``locales`` folder)."""
+    from ..cli import project_and_book
     from ..sources import load_book
 
-    sources = load_book(default_book(book))
-    return sources
+    project, root = project_and_book(book)
+    return project.layout, load_book(root), project
+
+
+def _locales_default() -> Path:
+    """With no path: the current project's catalogues, or ``locales`` outside any project."""
+    from ..project import find_file, parse
+
+    file = find_file(Path.cwd())
+    return parse(file).locales if file else Path("locales")
 
 
 def _report(path: Path, changed: bool, verb: str = "wrote") -> None:
@@ -46,28 +50,27 @@ def catalog() -> None:
 
 @catalog.command()
 @click.argument("book", required=False)
-@LOCALES
 @INTERFACE
-def extract(book: str | None, locales_dir: Path, interface: bool) -> None:
+def extract(book: str | None, interface: bool) -> None:
     """Write the .pot templates of BOOK (one domain per profile, one for the book)."""
-    from .extract import Layout, extract_interface
     from .extract import extract as run
+    from .extract import extract_interface
 
     if interface:
         _report(*extract_interface())
         return
-    for path, changed in run(_sources(book), Layout(locales_dir)):
+    layout, sources, project = _book(book)
+    for path, changed in run(sources, layout, project.source_date(sources.root)):
         _report(path, changed)
 
 
 @catalog.command()
 @click.argument("book", required=False)
 @click.option("--locale", "-l", "only", multiple=True, help="Only this locale (repeatable).")
-@LOCALES
 @INTERFACE
-def update(book: str | None, only: tuple[str, ...], locales_dir: Path, interface: bool) -> None:
+def update(book: str | None, only: tuple[str, ...], interface: bool) -> None:
     """Create missing catalogues and merge the templates into existing ones (nothing is ever lost)."""
-    from .extract import INTERFACE_LAYOUT, Layout
+    from .extract import INTERFACE_LAYOUT
     from .units import INTERFACE as DOMAIN
     from .units import domains
     from .update import update as run
@@ -77,8 +80,7 @@ def update(book: str | None, only: tuple[str, ...], locales_dir: Path, interface
             po = INTERFACE_LAYOUT.catalogue(locale, DOMAIN)
             _report(po, run(po, INTERFACE_LAYOUT.template(DOMAIN), locale))
         return
-    sources = _sources(book)
-    layout = Layout(locales_dir)
+    layout, sources, _ = _book(book)
     for locale in _target_locales(sources, only):
         for domain in domains(sources):
             po = layout.catalogue(locale, domain)
@@ -100,15 +102,12 @@ def merge(definitions: Path, template: Path, output: Path | None) -> None:
 
 @catalog.command(name="compile")
 @click.argument("book", required=False)
-@LOCALES
-@click.option("--cache", default=".publish-cache", show_default=True, type=click.Path(path_type=Path))
-def compile_(book: str | None, locales_dir: Path, cache: Path) -> None:
-    """Compile catalogues to .mo files in the build cache (with and without fuzzy entries)."""
+def compile_(book: str | None) -> None:
+    """Compile catalogues to .mo files in the project's cache (with and without fuzzy entries)."""
     from .compile import compile_book
-    from .extract import Layout
 
-    sources = _sources(book)
-    for path in compile_book(sources, Layout(locales_dir), cache, _target_locales(sources, ())):
+    layout, sources, project = _book(book)
+    for path in compile_book(sources, layout, project.cache, _target_locales(sources, ())):
         _report(path, True)
 
 
@@ -120,7 +119,7 @@ def stats(paths: tuple[Path, ...], fmt: str, min_percent: float | None) -> None:
     """Translated, fuzzy, untranslated and obsolete messages per catalogue and per locale."""
     from .stats import collect, render_json, render_text
 
-    rows = collect(list(paths) or [Path("locales")])
+    rows = collect(list(paths) or [_locales_default()])
     click.echo(render_json(rows) if fmt == "json" else render_text(rows))
     if min_percent is not None and any(r.percent < min_percent for r in rows):
         sys.exit(1)
@@ -135,7 +134,7 @@ def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
     """QA of translations: numbers, markup, glossary, Chinese punctuation and script, consistency."""
     from .qa import render_json, render_text, run
 
-    reports = run(list(paths) or [Path("locales")], books)
+    reports = run(list(paths) or [_locales_default()], books)
     click.echo(render_json(reports) if fmt == "json" else render_text(reports))
     if any(r.finding.severity == "error" for r in reports):
         sys.exit(1)
@@ -146,16 +145,13 @@ def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
 @click.option("--from", "source", default="zh_Hans", show_default=True)
 @click.option("--to", "target", default="zh_Hant", show_default=True)
 @click.option("--config", default="s2twp", show_default=True, help="OpenCC configuration (s2twp, s2hk…).")
-@LOCALES
-def convert(book: str | None, source: str, target: str, config: str, locales_dir: Path) -> None:
+def convert(book: str | None, source: str, target: str, config: str) -> None:
     """Derive TARGET catalogues from SOURCE with OpenCC; reviewed entries survive every run."""
     from .convert import Converter, convert_file
-    from .extract import Layout
     from .units import domains
     from .update import update as update_one
 
-    sources = _sources(book)
-    layout = Layout(locales_dir)
+    layout, sources, _ = _book(book)
     phrases = sources.root / "opencc-phrases.txt"
     converter = Converter(config, phrases if phrases.is_file() else None)
     for domain in domains(sources):

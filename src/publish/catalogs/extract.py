@@ -91,8 +91,9 @@ def interface_template(date: datetime) -> Catalog:
     return catalog
 
 
-def extract(sources: Sources, layout: Layout) -> list[tuple[Path, bool]]:
-    """Write every template of the book; return (path, changed) per domain."""
+def extract(sources: Sources, layout: Layout, date: datetime | None = None) -> list[tuple[Path, bool]]:
+    """Write every template of the book; return (path, changed) per domain. ``date`` is the templates'
+    creation date (the project's source date of the book; default: :func:`build_date`)."""
     by_domain: dict[str, list[Unit]] = defaultdict(list)
     for unit in all_units(sources):
         by_domain[unit.domain].append(unit)
@@ -100,7 +101,7 @@ def extract(sources: Sources, layout: Layout) -> list[tuple[Path, bool]]:
     for domain in domains(sources):
         path = layout.template(domain)
         results.append((path, write_template(path, template_for(sources, domain, by_domain[domain],
-                                                                  build_date()))))
+                                                                  date or build_date()))))
     return results
 
 

@@ -36,7 +36,8 @@ def locale_of(path: Path) -> str:
     return parts[parts.index("LC_MESSAGES") - 1] if "LC_MESSAGES" in parts else ""
 
 
-def glossary_for(path: Path, books: Path, cache: dict[Path, glossary_mod.Glossary] | None = None) -> glossary_mod.Glossary:
+def glossary_for(path: Path, books: Path,
+                 cache: dict[Path, glossary_mod.Glossary] | None = None) -> glossary_mod.Glossary:
     parts = path.parts
     if "LC_MESSAGES" in parts and len(parts) > parts.index("LC_MESSAGES") + 2:
         book_id = parts[parts.index("LC_MESSAGES") + 1]

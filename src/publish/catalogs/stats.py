@@ -52,13 +52,20 @@ def count(catalog: Catalog, path: str) -> Stats:
     return Stats(path, translated, fuzzy, untranslated, len(catalog.obsolete))
 
 
-def catalogue_files(paths: list[Path], locales: Path = Path("locales")) -> list[Path]:
+def _project_locales(book: Path) -> Path:
+    from ..project import find_file, parse
+
+    file = find_file(book)
+    return parse(file).locales if file else Path("locales")
+
+
+def catalogue_files(paths: list[Path], locales: Path | None = None) -> list[Path]:
     """The ``.po`` files under each path; a book folder stands for its catalogues in ``locales``
     (its own domains; the interface labels belong to the toolkit)."""
     found: list[Path] = []
     for path in paths:
         if (path / "book.yaml").is_file():
-            found += sorted(locales.glob(f"*/LC_MESSAGES/{path.name}/*.po"))
+            found += sorted((locales or _project_locales(path)).glob(f"*/LC_MESSAGES/{path.name}/*.po"))
         elif path.is_dir():
             found += sorted(path.rglob("*.po"))
         else:

@@ -22,10 +22,12 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from ..build import ALL_FORMATS, build, source_date, without
-from ..catalogs.extract import Layout
-from ..errors import Location, Problem, ReleaseError, RenderError, Severity, relpath
+from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
+from ..errors import Location, Problem, ReleaseError, Severity, relpath
+from ..progress import Reporter
+from ..project import Project
 from ..sources import Sources, load_book
+from ..theme import Theme
 from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
@@ -45,16 +47,35 @@ class Released:
     unchanged: bool = False            # the version existed with these very bytes: nothing was written
 
 
-def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool = False,
-            exclude: tuple[str, ...] = (), locales: Path = Path("locales"), cache: Path = Path(".publish-cache"),
-            jobs: int = 2, force: bool = False, progress: Callable[[str], None] = lambda s: None) -> Released:
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """What one ``publish release`` is asked for (the project says where things are)."""
+
+    version: str
+    draft: bool = False
+    exclude: tuple[str, ...] = ()
+    jobs: int = 2
+    out: Path | None = None
+    """Where bundles go; default: the project's ``dist`` folder."""
+    force: bool = False
+    """Replace a published (non-draft) version whose files would change."""
+
+
+def release(project: Project, root: Path, options: ReleaseOptions, *,
+            progress: Reporter | Callable[[str], None] = lambda s: None) -> Released:
+    from ..theme import resolve
+
+    version, draft, exclude = options.version, options.draft, options.exclude
     if not version or any(c in version for c in "/\\ ") or version.startswith("."):
         raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
     sources = without(load_book(root), exclude)
-    layout = Layout(locales)
+    theme = resolve(project, sources)
+    layout = project.layout
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
     problems += sale_status(sources, ALL_FORMATS) + gate.licences(sources, exclude)
-    entries, rebuilt = _editions(sources, root, layout, cache=cache, draft=draft, exclude=exclude, jobs=jobs,
+    if problems and not draft:
+        raise ReleaseError(problems)   # the sources' gate: before anything is built
+    entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
     for edition_id, (entry, _) in entries.items():
         result = entry.result
@@ -64,57 +85,65 @@ def release(root: Path, version: str, *, out: Path = Path("dist"), draft: bool =
     if problems and not draft:
         raise ReleaseError(problems)
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
-    folder = out / name
+    folder = (options.out or project.dist) / name
     written = _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude,
-                            problems=problems, force=force, texts=retail_texts(sources, layout, cache))
+                            problems=problems, force=options.force,
+                            texts=retail_texts(sources, layout, project.cache))
     progress(f"wrote {folder}" if written else f"{folder}: unchanged, the same bytes as released")
     return Released(folder, tuple(problems), tuple(rebuilt), unchanged=not written)
 
 
-def _editions(sources: Sources, root: Path, layout: Layout, *, cache: Path, draft: bool, exclude: tuple[str, ...],
-              jobs: int, progress: Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
-    """Each edition from the cache, or built, validated and stored there."""
+def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, draft: bool,
+              exclude: tuple[str, ...], jobs: int,
+              progress: Reporter | Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
+    """Each edition from the project's edition cache (which ``publish build`` fills too), built there when
+    missing, and validated once: the validators' results are stored with the entry."""
+    shared = cache_mod.shared_digest(sources, theme)
+    keys: dict[str, tuple[str, datetime]] = {}
+    for edition in sources.book.editions:
+        when = edition_date(project, sources, edition, theme)
+        keys[edition.id] = (cache_mod.edition_key(shared, edition, project.layout, when=when, draft=draft,
+                                                  exclude=exclude, theme=theme, book_id=sources.book.id), when)
+    fresh = [e for e, (key, _) in keys.items()
+             if (hit := cache_mod.lookup(project.cache, key)) is None or not hit.has(ALL_FORMATS)]
+    if fresh:
+        options = BuildOptions(editions=tuple(fresh), jobs=jobs, draft=draft, exclude=exclude, cache_only=True)
+        build(project, root, options, progress=progress)
     entries: dict[str, Cached] = {}
-    missing: dict[str, tuple[str, datetime, dict[str, Path], dict[str, object]]] = {}
-    errors: list[Problem] = []
-    shared = cache_mod.shared_digest(sources)
-    with tempfile.TemporaryDirectory(prefix="publish-release-") as tmp:
-        for edition in sources.book.editions:
-            locale_dirs = [layout.root / loc for loc in edition.locales if loc != sources.book.source_locale]
-            when = source_date(root, *locale_dirs)
-            key = cache_mod.edition_key(shared, edition, layout, when=when, draft=draft, exclude=exclude,
-                                        formats=ALL_FORMATS)
-            hit = cache_mod.lookup(cache, key)
-            if hit is not None:
-                entries[edition.id] = (hit, when)
-                progress(f"{edition.id}: unchanged (cache {key[:12]})")
-                continue
-            try:
-                artifacts = build(root, editions=(edition.id,), out=Path(tmp), locales=layout.root, cache=cache,
-                                  jobs=jobs, draft=draft, when=when, exclude=exclude, progress=progress)
-            except RenderError as exc:
-                errors += exc.problems
-                continue
-            files = {a.fmt: a.path for a in artifacts}
-            result: dict[str, object] = {"pages": {a.fmt: a.pages for a in artifacts if a.fmt != "epub"},
-                                         "coverage": artifacts[0].coverage, "when": when.isoformat()}
-            missing[edition.id] = (key, when, files, result)
-        if errors:
-            raise ReleaseError(errors)
-        epubs = check_and_certify(sources, {eid: files["epub"] for eid, (_, _, files, _) in missing.items()},
-                                  cache=cache, work=Path(tmp))
-        for edition_id, (key, when, files, result) in missing.items():
+    unchecked: dict[str, cache_mod.Entry] = {}
+    for edition_id, (key, when) in keys.items():
+        entry = cache_mod.lookup(project.cache, key)
+        assert entry is not None
+        entries[edition_id] = (entry, when)
+        if set(entry.result.get("validators", {})) != set(ALL_FORMATS) or not entry.has(("ace",)):
+            unchecked[edition_id] = entry
+    with tempfile.TemporaryDirectory(prefix="publish-check-") as work:
+        copies = {}
+        for edition_id, entry in unchecked.items():   # checked (and certified) as copies, then stored
+            copies[edition_id] = Path(work) / f"{sources.book.id}-{edition_id}.epub"
+            shutil.copyfile(entry.file("epub"), copies[edition_id])
+        epubs = check_and_certify(sources, copies, cache=project.cache, work=Path(work))
+        for edition_id, entry in unchecked.items():
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
             ran = [("epub", report) for report in epubs[edition_id].reports]
-            ran += [(f, check(files[f])) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+            ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
             for fmt, report in ran:
                 checks[fmt][report.tool] = report.data()
-            result["validators"] = checks
-            files["ace"] = epubs[edition_id].ace_json
-            entries[edition_id] = (cache_mod.store(cache, key, files, result), when)
-            progress(f"{edition_id}: built and validated")
+            cache_mod.store(project.cache, keys[edition_id][0],
+                            {"epub": copies[edition_id], "ace": epubs[edition_id].ace_json}, {"validators": checks})
+            entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]),  # type: ignore[assignment]
+                                   keys[edition_id][1])
+            _step(progress, edition_id, "validated", "EPUBCheck, Ace, pdffonts, qpdf"
+                  + (" (accessibility self-certified)" if epubs[edition_id].certified else ""))
     order = [e.id for e in sources.book.editions]
-    return {e: entries[e] for e in order}, [e for e in order if e in missing]
+    return {e: entries[e] for e in order}, [e for e in order if e in fresh]
+
+
+def _step(progress: Reporter | Callable[[str], None], edition: str, stage: str, detail: str) -> None:
+    if isinstance(progress, Reporter):
+        progress.step(edition, stage, detail)
+    else:
+        progress(f"{edition}: {stage} ({detail})")
 
 
 def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *, version: str, draft: bool,

@@ -19,6 +19,8 @@ from stdnum import isbn as stdnum_isbn
 from stdnum.exceptions import ValidationError
 
 from publish.errors import Location, Problem, ReleaseError, Severity
+from publish.vocab import LANGUAGES as VOCAB_LANGUAGES
+from publish.vocab import ROLES as VOCAB_ROLES
 
 from . import onixretail
 from .onixretail import OnixPrice
@@ -89,13 +91,13 @@ HAZARD_TO_LIST143: dict[str, str] = {
 }
 
 #: MARC relator → List 17 contributor role.
-ROLES = {"aut": "A01", "edt": "B01", "trl": "B06"}
+ROLES = {code: role.onix for code, role in VOCAB_ROLES.items()}
 
 #: format → (ProductForm List 150, ProductFormDetail List 175 or None).
 FORMS: dict[str, tuple[str, str | None]] = {"epub": ("ED", "E101"), "pdf": ("ED", "E107"), "print": ("BC", None)}
 
 #: primary language subtag → ISO 639-2/B (List 74 has ``chi``; ``zho`` is rejected by the schema).
-LANGUAGES = {"en": "eng", "zh": "chi"}
+LANGUAGES = {lang.bcp47.split("-")[0]: lang.onix for lang in VOCAB_LANGUAGES.values()}
 _SCRIPTS = {"hans": "Hans", "hant": "Hant", "cn": "Hans", "sg": "Hans", "tw": "Hant", "hk": "Hant", "mo": "Hant"}
 _LANGUAGE_NAMES: dict[tuple[str, str | None], str] = {
     ("eng", None): "English",

@@ -78,7 +78,8 @@ def _epubcheck_one(path: Path) -> Report:
             raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
         data = json.loads(out.read_text(encoding="utf-8"))
     counts: Counter[str] = Counter({"fatal": 0, "error": 0, "warning": 0, "usage": 0, "info": 0})
-    messages, notes = [], []
+    messages: list[str] = []
+    notes: list[str] = []
     for m in data.get("messages", []):
         severity = str(m.get("severity", "")).lower()
         counts[severity] += 1
@@ -140,7 +141,8 @@ def _modified(path: Path) -> str | None:
 def ace_report(data: dict) -> Report:  # type: ignore[type-arg]
     """An Ace ``report.json`` as a :class:`Report`: findings counted by impact."""
     counts: Counter[str] = Counter({"critical": 0, "serious": 0, "moderate": 0, "minor": 0})
-    messages, notes = [], []
+    messages: list[str] = []
+    notes: list[str] = []
     for doc in data.get("assertions", []):
         where = (doc.get("earl:testSubject") or {}).get("url", "")
         for a in doc.get("assertions", []):

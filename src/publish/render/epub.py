@@ -25,12 +25,14 @@ from pathlib import Path
 
 from .. import atomic
 from ..errors import RenderError
+from ..vocab import ROLES
 from .subset import Subset
 from .xhtml import LANDMARKS, XML_LANG, Chapter, document
 
 CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 """The claim :func:`certify` makes, only for a package the checkers passed."""
-RELATORS = {"edt", "trl", "aut", "ill", "pbl", "ctb", "ant", "com"}
+RELATORS = set(ROLES) | {"ant"}
+"""The vocabulary's roles, and ``ant`` (bibliographic antecedent): each source publisher, in the EPUB only."""
 CREATOR_ROLES = {"aut", "edt", "com", "ant"}
 """Roles shown as ``dc:creator`` (who made the collection and what it is based on); others are contributors."""
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from ..assets import DEFAULT_THEME as STYLES
 from ..model import Edition
 from ..sources import Sources
+from ..theme import DEFAULT as DEFAULT_THEME
+from ..theme import Theme
 from .cover import CoverText, render_cover
 from .epub import Certification, Creator, EpubMeta, EpubParts
 from .fonts import FontSet
@@ -25,11 +26,11 @@ HEADING_TAGS = ("h1", "h2", "h3")
 
 def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str, Any], fonts: FontSet,
                starts: tuple[PageStart | None, ...], cache: Path, draft: bool,
-               when: datetime) -> tuple[EpubParts, EpubMeta]:
+               when: datetime, theme: Theme = DEFAULT_THEME) -> tuple[EpubParts, EpubMeta]:
     """The parts of one EPUB edition and its package metadata."""
     locale = edition.locales[0]
     lang = bcp47(locale)
-    env = environment(interface_translations(cache, locale))
+    env = environment(interface_translations(cache, locale), theme)
     cut = chapters(html, starts)
     chs = cut.chapters
     body_class = f"edition-{edition.id}"
@@ -46,8 +47,10 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
         texts.append(CoverText(view["title"].alt_lang, view["title"].alt, _alt(view["subtitle"]),
                                _alt(view["publisher"])))
     cover = render_cover(texts, region=fonts.region, draft=draft)
-    css = (STYLES / "book.css").read_text(encoding="utf-8") + fonts.css() + (STYLES / "epub.css").read_text(
-        encoding="utf-8")
+    # the default theme's sheets (with the edition's fonts between them), then the project theme's and the book's
+    read = [p.read_text(encoding="utf-8") for p in theme.stylesheets]
+    epub = [p.read_text(encoding="utf-8") for p in theme.epub_stylesheets]
+    css = read[0] + fonts.css() + epub[0] + "".join(read[1:]) + "".join(epub[1:])
     parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang, (nav, cover_page)), body_class)
     summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),

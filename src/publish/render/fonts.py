@@ -37,21 +37,24 @@ def cjk_region(locale: str) -> str:
 
 @dataclass(frozen=True)
 class FontSet:
-    """The faces of one edition: its Chinese region (SC/TC) and the Latin serif."""
+    """The faces of one edition: its Chinese region (SC/TC) and the theme's families."""
 
     region: str
+    latin_family: str = LATIN_SERIF
+    serif_family: str = "Noto Serif CJK {region}"
+    sans_family: str = "Noto Sans CJK {region}"
 
     @property
     def serif(self) -> Face:
-        return Face(f"Noto Serif CJK {self.region}", CJK_PACKAGE)
+        return Face(self.serif_family.replace("{region}", self.region), CJK_PACKAGE)
 
     @property
     def sans(self) -> Face:
-        return Face(f"Noto Sans CJK {self.region}", CJK_PACKAGE)
+        return Face(self.sans_family.replace("{region}", self.region), CJK_PACKAGE)
 
     @property
     def latin(self) -> Face:
-        return Face(LATIN_SERIF, LATIN_PACKAGE)
+        return Face(self.latin_family.replace("{region}", self.region), LATIN_PACKAGE)
 
     def faces(self) -> tuple[Face, ...]:
         return (self.latin, self.serif, self.sans)
@@ -72,10 +75,23 @@ html {{ font-family: {latin}, {serif}; }}
 """
 
 
-def fontset(locales: tuple[str, ...] | list[str]) -> FontSet:
-    """The bilingual edition uses its Chinese locale's region."""
+def fontset(locales: tuple[str, ...] | list[str], fonts: object | None = None) -> FontSet:
+    """The bilingual edition uses its Chinese locale's region; ``fonts`` is a theme's
+    :class:`publish.theme.Fonts` (default: the default theme's)."""
     zh = [loc for loc in locales if loc.startswith("zh")]
-    return FontSet(cjk_region(zh[0]) if zh else "SC")
+    region = cjk_region(zh[0]) if zh else "SC"
+    if fonts is None:
+        return FontSet(region)
+    return FontSet(region, fonts.latin, fonts.serif, fonts.sans)  # type: ignore[attr-defined]
+
+
+def installed(family: str) -> bool:
+    """Whether fontconfig has a face of ``family``."""
+    try:
+        _match(family)
+    except RenderError:
+        return False
+    return True
 
 
 @cache

@@ -26,6 +26,7 @@ from ..catalogs.units import INTERFACE
 from ..licences import LICENCES
 from ..model import Edition
 from ..sources import Sources
+from ..theme import Theme
 from .inline import inline
 from .view import Translator, bcp47, book_view
 
@@ -40,9 +41,11 @@ def interface_translations(cache: Path, locale: str) -> NullTranslations:
         return Translations(fp, domain=INTERFACE_DOMAIN)
 
 
-def environment(translations: NullTranslations) -> jinja2.Environment:
+def environment(translations: NullTranslations, theme: Theme | None = None) -> jinja2.Environment:
+    """Templates from the theme's folders first (overriding the toolkit's by name), then the toolkit's."""
+    dirs = [str(d) for d in theme.template_dirs] if theme else [str(TEMPLATES)]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(dirs),
         autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
     )
@@ -69,7 +72,7 @@ class HtmlEdition:
 
 
 def render_html(sources: Sources, edition: Edition, localizers: list[Localizer], cache: Path, *,
-                fmt: str = "pdf", stylesheets: tuple[str, ...] = (), draft: bool = False,
+                theme: Theme | None = None, fmt: str = "pdf", stylesheets: tuple[str, ...] = (), draft: bool = False,
                 build_date: date | None = None, fonts: str = "Noto Serif CJK") -> HtmlEdition:
     main = localizers[0]
     tr = Translator(main, localizers[1] if len(localizers) > 1 else None)
@@ -79,7 +82,7 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
     for p in sources.profiles:
         if p.source.updated:
             dates[p.id] = format_date(date.fromisoformat(p.source.updated), "long", locale=locale)
-    env = environment(interface_translations(cache, locale))
+    env = environment(interface_translations(cache, locale), theme)
     built = build_date or date.today()
     html = env.get_template("book.html.j2").render(
         book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),

@@ -19,6 +19,8 @@ from pathlib import Path
 from .. import assets, atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
+from ..theme import DEFAULT as DEFAULT_THEME
+from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdflang import language_tags
@@ -159,23 +161,32 @@ class Rendered:
 
 
 def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
-               base: Path, modified: datetime, timeout: int = 600, page_map: bool = False) -> Rendered:
+               base: Path, modified: datetime, theme: Theme = DEFAULT_THEME, timeout: int = 600,
+               page_map: bool = False) -> Rendered:
     """Render ``html`` to ``target`` atomically (``None``: lay out only); with ``page_map``, also say
     where each page begins (for the EPUB's page-list)."""
     from weasyprint import CSS, HTML
 
-    fetcher = BookFetcher([*roots, STYLES, assets.ICC, *FONT_DIRS])
+    fetcher = BookFetcher([*roots, *theme.roots, assets.ICC, *FONT_DIRS])
     shown = str(target or "layout")
     stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
                                   f"\n<style>{DOCUMENT_CSS}{fmt.colour_css()}</style>", 1)
-    identifier = hashlib.sha256(html.encode("utf-8") + fmt.name.encode()).hexdigest()[:32].encode()
+    # from the content, never from where the toolkit is installed (the colour CSS names the ICC file's path)
+    located = fmt.colour_css()
+    stable = html.encode("utf-8") + fmt.name.encode()
+    if located:
+        stable = (html.replace(located, "").encode("utf-8") + fmt.name.encode()
+                  + hashlib.sha256(assets.CMYK_PROFILE.read_bytes()).digest())
+    identifier = hashlib.sha256(stable).hexdigest()[:32].encode()
     with _captured() as log, _time_bound(timeout, shown):
         try:
-            sheets = [CSS(filename=str(STYLES / "book.css"), url_fetcher=fetcher),
-                      CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher,
-                          base_url=str(STYLES) + "/")]
+            page = CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher, base_url=str(STYLES) + "/")
+            # the default theme, then the page set-up, then a project theme's and the book's own sheets:
+            # their @page rules (another margin, another folio) win
+            first, *rest = (CSS(filename=str(path), url_fetcher=fetcher) for path in theme.stylesheets)
+            sheets = [first, page, *rest]
             source = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=sheets)
             starts = tuple(page_starts(source.etree_element, document.pages)) if page_map else ()

@@ -15,12 +15,8 @@ from ..catalogs.localize import Localizer
 from ..catalogs.units import Unit, book_domain, profile_domain
 from ..model import Profile
 from ..sources import Sources
+from ..vocab import bcp47
 from ..yamlsource import FieldPath
-
-
-def bcp47(locale: str) -> str:
-    """``zh_Hans`` → ``zh-Hans``: HTML and EPUB want BCP 47, gettext uses underscores."""
-    return locale.replace("_", "-")
 
 
 @dataclass(frozen=True)

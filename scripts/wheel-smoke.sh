@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# As a publisher installs it: build the wheel, install it (not editable) into a fresh venv outside the
+# checkout, make a project with `publish init` in a temporary folder, and check, build every format and
+# release --draft there with no edit. The scaffold's zh-Hans edition must show Chinese interface labels.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+python="${PYTHON:-python3}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/publish-wheel-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+"$python" -m pip wheel -q --no-deps -w "$work/wheel" "$repo"
+wheel="$(ls "$work"/wheel/publish-*.whl)"
+echo "wheel: $(basename "$wheel") ($(unzip -l "$wheel" | tail -1 | awk '{print $2}') files)"
+"$python" -m venv "$work/venv"
+"$work/venv/bin/pip" install -q "$wheel"
+cd "$work"
+"$work/venv/bin/publish" init project --book first --title "A First Book"
+cd project
+"$work/venv/bin/publish" check
+"$work/venv/bin/publish" build
+"$work/venv/bin/publish" release --version 0.1.0 --draft
+pdftotext build/first/zh-Hans/first-zh-Hans.pdf - | grep -q "目录" || { echo "no 目录 in the zh-Hans PDF"; exit 1; }
+unzip -p build/first/zh-Hans/first-zh-Hans.epub EPUB/nav.xhtml | grep -q "目录" || { echo "no 目录 in the EPUB nav"; exit 1; }
+! grep -rq "site-packages" locales || { echo "site-packages path written into a template"; exit 1; }
+test -f dist/first-0.1.0-draft/SHA256SUMS && (cd dist/first-0.1.0-draft && sha256sum -c --quiet SHA256SUMS)
+echo "wheel smoke test: init, check, build, release --draft all passed outside the checkout"

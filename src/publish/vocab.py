@@ -1,0 +1,68 @@
+"""One vocabulary for every stage: contributor roles, formats and locales, with their codes per target.
+
+The model and ``publish check`` accept exactly what is listed here, and every later stage (templates,
+EPUB, ONIX, the download page) reads its codes from here, so a value ``check`` accepts never fails a
+later stage, and a value a later stage cannot express is refused by ``check`` with its location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    """A contributor role: MARC relator code (EPUB ``marc:relators``) and its ONIX List 17 code."""
+
+    code: str
+    name: str
+    label: str
+    """The English label printed on the copyright page (translated through the ``publish`` domain)."""
+    onix: str
+    """ONIX for Books code list 17 (contributor role)."""
+
+
+ROLES: dict[str, Role] = {r.code: r for r in (
+    Role("aut", "author", "Author", "A01"),
+    Role("edt", "editor", "Editor", "B01"),
+    Role("trl", "translator", "Translator", "B06"),
+    Role("com", "compiler", "Compiler", "C01"),
+    Role("ill", "illustrator", "Illustrator", "A12"),
+    Role("pht", "photographer", "Photographer", "A13"),
+    Role("wpr", "writer of preface", "Preface", "A15"),
+    Role("aui", "author of introduction", "Introduction", "A24"),
+    Role("cov", "cover designer", "Cover design", "A36"),
+)}
+"""The MARC relator codes (https://id.loc.gov/vocabulary/relators) a contributor may have."""
+
+
+@dataclass(frozen=True)
+class Language:
+    """A locale the toolkit can publish: its gettext code, BCP 47 tag, ONIX codes and CJK glyph region."""
+
+    locale: str
+    bcp47: str
+    onix: str
+    """ISO 639-2/B (ONIX code list 74: ``chi``, not ``zho``)."""
+    script: str | None
+    """ISO 15924 script for ONIX where the language has several (``Hans``/``Hant``)."""
+    name: str
+    region: str | None = None
+    """``SC``/``TC``: the Noto CJK glyph forms, for Chinese."""
+
+
+LANGUAGES: dict[str, Language] = {lang.locale: lang for lang in (
+    Language("en", "en", "eng", None, "English"),
+    Language("zh_Hans", "zh-Hans", "chi", "Hans", "Simplified Chinese", "SC"),
+    Language("zh_Hant", "zh-Hant", "chi", "Hant", "Traditional Chinese", "TC"),
+)}
+"""Locales with fonts, interface labels and distribution codes in this toolkit (gettext codes)."""
+
+FORMATS: tuple[str, ...] = ("print", "pdf", "epub")
+"""Output formats, in build order; each edition has an ISBN per format."""
+
+
+def bcp47(locale: str) -> str:
+    """``zh_Hans`` → ``zh-Hans`` (HTML and EPUB want BCP 47; gettext uses underscores)."""
+    known = LANGUAGES.get(locale)
+    return known.bcp47 if known else locale.replace("_", "-")
