@@ -315,6 +315,29 @@ def test_the_printed_contents_pages_are_the_navs(built: dict[tuple[str, str], Pa
 
 
 @pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
+def test_latin_names_in_chinese_text_carry_their_language(built: dict[tuple[str, str], Path], edition: str) -> None:
+    z = epub(built, edition)
+    seen = 0
+    for name in z.namelist():
+        if not name.endswith(".xhtml"):
+            continue
+        root = ET.fromstring(z.read(name))
+        parent = {id(c): el for el in root.iter() for c in el}
+
+        def lang_of(el: ET.Element | None, parent: dict[int, ET.Element] = parent) -> str:
+            while el is not None and not el.get("lang"):
+                el = parent.get(id(el))
+            return (el.get("lang") or "") if el is not None else ""
+
+        for el in root.iter():
+            for text, owner in ((el.text, el), *((c.tail, el) for c in el)):
+                if text and re.search(r"\b(Liu Ruijun|Chen Qing|Ye Wen Ren Yi)\b", text):
+                    seen += 1
+                    assert lang_of(owner) == "en", (name, text[:60])
+    assert seen >= 3
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
 def test_copyright_page_labels_are_translated(built: dict[tuple[str, str], Path], edition: str) -> None:
     text = " ".join(ET.fromstring(epub(built, edition).read("EPUB/copyright.xhtml")).itertext())
     assert "Edition" not in text and "print)" not in text and "(epub" not in text

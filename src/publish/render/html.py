@@ -27,7 +27,7 @@ from ..licences import LICENCES
 from ..model import Edition
 from ..sources import Sources
 from ..theme import Theme
-from .inline import inline
+from .inline import inline, latin_lang
 from .view import Translator, bcp47, book_view
 
 INTERFACE_DOMAIN = INTERFACE
@@ -58,6 +58,7 @@ def environment(translations: NullTranslations, theme: Theme | None = None) -> j
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["inline"] = inline
+    env.filters["latin"] = latin_lang
     # "Ye Wen Ren Yi（ShanghaiDoctor.cn）" and "Ye Wen Ren Yi (ShanghaiDoctor.cn)" are the same name
     env.filters["loose"] = lambda s: "".join(unicodedata.normalize("NFKC", str(s)).split())
     return env
