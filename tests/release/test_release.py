@@ -329,3 +329,22 @@ def test_a_released_version_is_immutable(bundles: dict, monkeypatch: pytest.Monk
         assert (folder / "SHA256SUMS").read_bytes() != sums
     finally:
         book.write_text(original, encoding="utf-8")
+
+
+def test_gate_one_year_everywhere(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    sources = load_book(make_book(tmp_path))
+    assert gate.copyright_year(sources, "en", datetime(2025, 6, 3)) == []
+    problems = gate.copyright_year(sources, "en", datetime(2026, 11, 23))
+    assert len(problems) == 1 and "© 2025" in problems[0].message and "2026-11-23" in problems[0].message
+    assert problems[0].location.path.endswith("book.yaml") and problems[0].location.line
+
+
+def test_the_epub_describes_itself(bundles: dict) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(bundles["first"].folder / "minimal-en-1.0.0.epub") as z:
+        opf = ET.fromstring(z.read("EPUB/content.opf"))
+    description = opf.findtext("{*}metadata/{http://purl.org/dc/elements/1.1/}description") or ""
+    assert description == " ".join(RETAIL["description"])

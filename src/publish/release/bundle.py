@@ -77,9 +77,10 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
         raise ReleaseError(problems)   # the sources' gate: before anything is built
     entries, rebuilt = _editions(project, sources, root, theme, draft=draft, exclude=exclude, jobs=options.jobs,
                                  progress=progress)
-    for edition_id, (entry, _) in entries.items():
+    for edition_id, (entry, when) in entries.items():
         result = entry.result
         problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.copyright_year(sources, edition_id, when)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
     if problems and not draft:

@@ -7,6 +7,7 @@ built. ``publish release`` refuses when any reason remains, unless ``--draft``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,15 @@ def licences(sources: Sources, exclude: tuple[str, ...]) -> list[Problem]:
                                         f"edition {edition.id}: the {fmt} format is priced, but profile "
                                         f"{profile.id} is {lic.short} (non-commercial)", "gate.licence"))
     return out
+
+
+def copyright_year(sources: Sources, edition_id: str, when: datetime) -> list[Problem]:
+    """One year everywhere: the copyright page's © year is the year of the edition's date (``dc:date``,
+    ONIX PublishingDate), or the bundle would state two years for one publication."""
+    year = sources.book.copyright.year
+    if int(year) == when.year:
+        return []
+    where = sources.documents["book"].locate(("copyright", "year"))
+    return [_err(where, f"edition {edition_id}: the copyright page says © {year}, but the edition is dated "
+                 f"{when:%Y-%m-%d} (dc:date, ONIX PublishingDate): set copyright.year to {when.year}",
+                 "gate.year")]

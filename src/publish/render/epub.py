@@ -58,6 +58,7 @@ class EpubMeta:
     subtitle: str = ""
     alt_subtitles: tuple[tuple[str, str], ...] = ()
     page_source: str = ""                          # the print edition's ISBN: where the page-list comes from
+    description: str = ""                          # book.yaml's description, in the edition's language
 
 
 @dataclass
@@ -155,6 +156,8 @@ def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[n
         book.add_metadata("DC", kind, c.name, {"id": f"c{i}"})
         book.add_metadata(None, "meta", c.role, {"refines": f"#c{i}", "property": "role", "scheme": "marc:relators"})
         book.add_metadata(None, "meta", c.file_as, {"refines": f"#c{i}", "property": "file-as"})
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
     book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "rights", meta.rights)
     book.add_metadata("DC", "date", meta.modified.strftime("%Y-%m-%d"))

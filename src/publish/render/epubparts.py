@@ -57,6 +57,7 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
                     creators=creators(sources, edition), publisher=view["publisher"].main,
                     rights=_rights(sources, edition, view, env), modified=when, summary=summary,
                     page_source=edition.isbn.get("print", ""),
+                    description=" ".join(t.main for t in view.get("description") or ()),
                     alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
                     subtitle=_main(view["subtitle"]),
                     alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
