@@ -56,6 +56,7 @@ def test_zh_edition_is_translated_and_escaped(minimal: Path, monkeypatch: pytest
     prepare(minimal, monkeypatch)
     html = edition(minimal, "zh-Hans")
     assert '<html lang="zh-Hans">' in html
+    assert html.count('<h1 class="book-title">') == 1       # the title an H1 once: on the title page
     text = re.sub(r'</?span( lang="en")?>', "", html)    # Latin words in Chinese text are marked English
     assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in text and '<span lang="en">img src</span>' in html
     assert "目录&lt;script&gt;" in text and "<script>" not in html

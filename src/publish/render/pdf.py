@@ -24,6 +24,7 @@ from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdflang import language_tags
+from .pdftags import repair as repair_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -196,6 +197,8 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
             with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 _stable_document_id(tmp, identifier)
+                if fmt.variant == "pdf/ua-1":
+                    repair_tags(tmp)    # running heads and folios as Artifacts, the tree whole (pikepdf)
                 _raise_logged(log.messages, shown)
                 atomic.replace(tmp, target)
         except Refused as exc:
