@@ -120,6 +120,8 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     pdf_standards = {s["standard"]: s for a in data["artifacts"] for s in a["standards"] if a["format"] != "epub"}
     assert pdf_standards["PDF/UA-1"]["verified_by"] == [] and pdf_standards["PDF/X-4"]["verified_by"] == []
     pdf = next(a for a in data["artifacts"] if a["format"] == "pdf")
+    assert pdf["validators"]["Matterhorn automated checks"] == {
+        "counts": {"failure": 0}, "passed": True, "fails_on": ["failure"], "failures": [], "notes": []}
     assert pdf["pages"] > 3 and pdf["coverage"] == 100.0
     assert data["gate"] == [] and data["draft"] is False
 

@@ -32,7 +32,7 @@ from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
 from .retail import RetailText, retail_texts, sale_status
-from .validators import pdffonts, qpdf_check
+from .validators import matterhorn, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
@@ -128,13 +128,14 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
             ran = [("epub", report) for report in epubs[edition_id].reports]
             ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+            ran.append(("pdf", matterhorn(entry.file("pdf"))))
             for fmt, report in ran:
                 checks[fmt][report.tool] = report.data()
             cache_mod.store(project.cache, keys[edition_id][0],
                             {"epub": copies[edition_id], "ace": epubs[edition_id].ace_json}, {"validators": checks})
             entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]),  # type: ignore[assignment]
                                    keys[edition_id][1])
-            _step(progress, edition_id, "validated", "EPUBCheck, Ace, pdffonts, qpdf"
+            _step(progress, edition_id, "validated", "EPUBCheck, Ace, pdffonts, qpdf, Matterhorn"
                   + (" (accessibility self-certified)" if epubs[edition_id].certified else ""))
     order = [e.id for e in sources.book.editions]
     return {e: entries[e] for e in order}, [e for e in order if e in fresh]

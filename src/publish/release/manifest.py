@@ -65,7 +65,7 @@ def standards(fmt: str, opf: ET.Element, validators: dict[str, dict[str, Any]]) 
         return []
     return [{"standard": name, "claimed": True, "verified_by": [], "passed": False, "certified_by": None,
              "note": f"declared in the file; no {name} validator ran (checked only: "
-                     + ", ".join(sorted(ran)) + ")"}]
+                     + ", ".join(f"{t} {'passed' if ok else 'failed'}" for t, ok in sorted(ran.items())) + ")"}]
 
 
 def _licences(sources: Sources, exclude: tuple[str, ...]) -> dict[str, Any]:

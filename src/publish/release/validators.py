@@ -188,3 +188,12 @@ def _run(cmd: list[str], path: Path) -> str:
     except subprocess.CalledProcessError as exc:
         raise ReleaseError([Problem(Location(str(path)), Severity.ERROR,
                                     f"{cmd[0]} failed: {exc.stderr.strip()[:300]}", "release.validator")]) from exc
+
+
+def matterhorn(path: Path) -> Report:
+    """The automatable Matterhorn Protocol failure conditions (:mod:`.matterhorn`) on a tagged PDF: each
+    failure fails. Passing them is not PDF/UA conformance (the human checkpoints are not covered)."""
+    from .matterhorn import check
+
+    failures = [str(f) for f in check(path)]
+    return Report("Matterhorn automated checks", {"failure": len(failures)}, tuple(failures))
