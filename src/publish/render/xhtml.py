@@ -180,7 +180,11 @@ def document(ch: Chapter, *, lang: str, body_class: str, stylesheet: str, title:
     html = ET.Element("html", {"xmlns": "http://www.w3.org/1999/xhtml", "lang": lang, XML_LANG: lang})
     head = ET.SubElement(html, "head")
     ET.SubElement(head, "meta", {"charset": "utf-8"})
-    ET.SubElement(head, "title").text = title
+    title_el = ET.SubElement(head, "title")
+    title_el.text = title
+    if lang.startswith("zh") and re.search(r"[A-Za-z]{2}", title) and not re.search(r"[\u3400-\u9fff]", title):
+        title_el.set("lang", "en")          # a Latin name as the title of a Chinese document
+        title_el.set(XML_LANG, "en")
     ET.SubElement(head, "link", {"rel": "stylesheet", "type": "text/css", "href": stylesheet})
     body = ET.SubElement(html, "body", {"class": body_class})
     body.append(ch.element)
