@@ -4,9 +4,11 @@
 - weasyprint_s: the bare `weasyprint` command on the same intermediate HTML and stylesheets, one process
   per file (what a Makefile calling WeasyPrint would do);
 - jobs2_s: `publish build --jobs 2`;
-- release_full_s, release_noop_s, release_one_catalogue_s: `publish release --draft` with an empty
-  edition cache, again with nothing changed, and after a change to one zh_Hant catalogue (on a copy of
-  locales/), which must rebuild only the zh-Hant edition.
+- on a copy of the project: check_s (`publish check`) beside refused_release_s (`publish release` without
+  --draft, which the gate refuses before building); build_draft_s then noop_build_s (`publish build --draft`
+  twice); release_after_build_s (`publish release --draft` right after: everything from the build's edition
+  cache, validated once); release_noop_s; release_one_catalogue_s (after a change to one zh_Hant catalogue:
+  only zh-Hant is rebuilt).
 Each figure is the best of --repeat runs (default 2) on a warm disk cache.
 """
 
@@ -61,28 +63,36 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
 
 
 def release_figures(out: Path, env: dict[str, str]) -> dict[str, float]:
+    """The editor's loop on a copy of the project (its own cache, catalogues and dist/)."""
     import shutil
 
-    work = out / "release"   # a copy of the project: its own cache, catalogues and dist/
+    work = out / "release"
     work.mkdir()
     for name in ("publish.toml", "books", "locales"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile)(ROOT / name, work / name)
-    cmd = [str(VENV / "publish"), "release", "shanghai-doctors", "--version", "bench", "--draft"]
+    publish = str(VENV / "publish")
+    release = [publish, "release", "shanghai-doctors", "--version", "bench", "-q"]
 
-    def run() -> float:
+    def run(cmd: list[str], code: int = 0) -> float:
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(cmd, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert done.returncode == code, (cmd, done.returncode)
         return time.perf_counter() - start
 
-    full = run()
-    noop = run()
+    check = run([publish, "check", "shanghai-doctors"])
+    refused = run(release, code=5)                      # the gate refuses before building anything
+    build = run([publish, "build", "shanghai-doctors", "--draft", "-q"])
+    noop_build = run([publish, "build", "shanghai-doctors", "--draft", "-q"])
+    after_build = run([*release, "--draft"])            # takes every edition from the build's cache
+    noop = run([*release, "--draft"])
     po = work / "locales" / "zh_Hant" / "LC_MESSAGES" / "shanghai-doctors" / "book.po"
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace('\nmsgid "Lives in Medicine"\n', '\n# bench: a translator\'s comment\n'
                                'msgid "Lives in Medicine"\n', 1), encoding="utf-8")
-    one = run()
-    return {"release_full_s": round(full, 2), "release_noop_s": round(noop, 2),
-            "release_one_catalogue_s": round(one, 2)}
+    one = run([*release, "--draft"])
+    return {"check_s": round(check, 2), "refused_release_s": round(refused, 2), "build_draft_s": round(build, 2),
+            "noop_build_s": round(noop_build, 2), "release_after_build_s": round(after_build, 2),
+            "release_noop_s": round(noop, 2), "release_one_catalogue_s": round(one, 2)}
 
 
 def main() -> None:

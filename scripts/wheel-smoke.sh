@@ -6,7 +6,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 python="${PYTHON:-python3}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/publish-wheel-XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# setuptools stages the wheel in build/lib of the checkout: clear it, or files deleted since stay in the wheel
+clean() { rm -rf "$work" "$repo/build/lib" "$repo"/build/bdist.*; }
+trap clean EXIT
+rm -rf "$repo/build/lib" "$repo"/build/bdist.*
 "$python" -m pip wheel -q --no-deps -w "$work/wheel" "$repo"
 wheel="$(ls "$work"/wheel/publish-*.whl)"
 echo "wheel: $(basename "$wheel") ($(unzip -l "$wheel" | tail -1 | awk '{print $2}') files)"

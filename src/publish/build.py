@@ -122,6 +122,8 @@ class Prepared:
     view: dict[str, Any]
     fonts: FontSet
     when: datetime
+    problems: tuple[Problem, ...] = ()
+    """Warnings of the templating (a broken interface label shown in the source language)."""
 
 
 def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, *, draft: bool,
@@ -138,7 +140,8 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
                          build_date=when.date(), fonts=fonts.names())
     roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
     glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
-    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, when)
+    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, when,
+                    result.problems)
 
 
 def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme):  # type: ignore[no-untyped-def] # noqa: ANN001
@@ -253,6 +256,8 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
         for plan in plans:
             edition = plan.edition
             p = prepared[edition.id] = prepare(project, sources, edition, theme, draft=options.draft, when=plan.when)
+            for problem in p.problems:  # a broken interface label, shown in the source language
+                report.note(problem.format())
             report.step(edition.id, "localised", f"translation coverage {p.coverage.percent:.2f}%")
             for fmt in plan.missing:
                 if fmt != "epub":
@@ -340,11 +345,9 @@ def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: 
 
 
 def _suffix(fmt: str) -> str:
-    from .render.pdf import FORMATS
+    from .vocab import SUFFIXES
 
-    if fmt == "epub":
-        return "epub"
-    if fmt not in FORMATS:
+    if fmt not in SUFFIXES:
         raise RenderError([Problem(Location("publish build"), Severity.ERROR,
                                    f"unknown format '{fmt}' (known: {', '.join(ALL_FORMATS)})")])
-    return FORMATS[fmt].suffix
+    return SUFFIXES[fmt]

@@ -37,13 +37,10 @@ class _Group(click.Group):
 
 
 def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]
-    """The project around the book named (or around the current folder) and the book's folder: a path, an id
-    under the project's books folder, or the project's only book. Made once, here, at the edge."""
-    from .project import load_project
+    """The project and the book's folder, made once, here, at the edge (see :func:`publish.project.locate`)."""
+    from .project import locate
 
-    start = Path(book) if book and Path(book).exists() else None
-    project = load_project(start)
-    return project, project.book(book)
+    return locate(book)
 
 
 def default_book(book: str | None) -> Path:
@@ -181,6 +178,21 @@ def import_(files: tuple[Path, ...], book: str | None, profile_id: str | None, f
     done = import_articles(list(files), default_book(book), profile_id, force=force)
     if report(done, lambda s: click.echo(s, err=True)):
         sys.exit(2)
+
+
+@main.command()
+@click.argument("book", required=False)
+@click.option("--port", "-p", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback is announced with a warning.")
+@click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending, as `build --draft` does.")
+def serve(book: str | None, port: int, host: str, draft: bool) -> None:
+    """Preview a book live: each edition's HTML and a profile's PDF pages, reloaded on every save."""
+    from .serve.server import run
+
+    project, root = project_and_book(book)
+    run(project, root, host=host, port=port, draft=draft, log=lambda s: click.echo(s, err=True))
 
 
 from .catalogs.cli import catalog  # noqa: E402 - the sub-group is thin too

@@ -97,6 +97,14 @@ class Project:
         return [book_root, *(self.locales / loc / "LC_MESSAGES" / book_id for loc in locales if loc != source_locale)]
 
 
+def locate(book: str | Path | None) -> tuple[Project, Path]:
+    """The project around the book named (or around the current folder) and the book's folder: a path, an id
+    under the project's books folder, or the project's only book."""
+    start = Path(book) if book and Path(book).exists() else None
+    project = load_project(start)
+    return project, project.book(book)
+
+
 def find_file(start: Path) -> Path | None:
     """``publish.toml`` in ``start`` or the nearest folder above it."""
     here = start.resolve()
@@ -135,7 +143,7 @@ def parse(file: Path) -> Project:
         return Location(shown, field=key)
 
     for table in data:
-        if table not in ("project", "defaults"):
+        if table not in ("project", "defaults", "catalogs"):  # [catalogs]: read by catalogs/settings.py
             problems.append(Problem(where(table), Severity.ERROR, f"unknown table [{table}] (known: [project], "
                                     "[defaults])", "project.key"))
     root = file.parent.resolve()

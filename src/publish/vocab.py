@@ -60,6 +60,8 @@ LANGUAGES: dict[str, Language] = {lang.locale: lang for lang in (
 
 FORMATS: tuple[str, ...] = ("print", "pdf", "epub")
 """Output formats, in build order; each edition has an ISBN per format."""
+SUFFIXES: dict[str, str] = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+"""File name suffix of each format: ``<book>-<edition>.<suffix>``."""
 
 
 def bcp47(locale: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers import PO, PROFILE, publish, translate
-from publish.catalogs.convert import Converter, quotes
+from publish.catalogs.convert import Converter, quotes, read_phrases
 
 HANT = Path("locales/zh_Hant/LC_MESSAGES/minimal/wang-fang.po")
 pytestmark = pytest.mark.usefixtures("minimal")
@@ -75,7 +75,7 @@ def test_book_phrase_dictionary(minimal: Path) -> None:
     phrases = minimal / "opencc-phrases.txt"
     phrases.write_text("血液学里程碑\t血液學里程碑\n创建\t創建\n", encoding="utf-8")
     plain = Converter("s2twp", None).convert("血液学里程碑，创建")
-    ours = Converter("s2twp", phrases).convert("血液学里程碑，创建")
+    ours = Converter("s2twp", read_phrases(phrases)).convert("血液学里程碑，创建")
     assert plain == "血液學裡程碑，建立"  # OpenCC's word-splitting and vocabulary swap, measured
     assert ours == "血液學里程碑，創建"
 

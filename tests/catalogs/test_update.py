@@ -140,3 +140,14 @@ def test_percent_in_prose_survives_every_command() -> None:
         msgfmt_check(po)
         assert "python-format" not in po.read_text(encoding="utf-8")
     assert "78.13%的患者" in PO.read_text(encoding="utf-8")
+
+
+def test_obsolete_entry_with_previous_msgid_is_read() -> None:
+    """msgmerge writes ``#~| msgid`` when a fuzzy entry goes obsolete; Babel alone rejects the line
+    (found by the property test)."""
+    from publish.catalogs import pofile
+
+    data = (b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            b'#, fuzzy\n#~| msgid "Blood new."\n#~ msgid "Blood the hope."\n#~ msgstr "\xe8\xaf\x91\xe6\x96\x87"\n')
+    catalog = pofile.parse(data, "x.po")
+    assert [m.string for m in catalog.obsolete.values()] == ["译文"]

@@ -75,3 +75,29 @@ def test_bilingual_pairs_units_with_their_language(minimal: Path, monkeypatch: p
     html = edition(minimal, "bilingual")
     assert ('<p class="main" lang="zh-Hans">血液学人生&lt;<span lang="en">img') in html
     assert '<p class="alt" lang="en">A Life in Hematology</p>' in html
+
+
+def test_broken_label_placeholders_fall_back_to_the_source(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo (KeyError) or a huge width (a hang) in a label's translation: the renderer shows the
+    English label and reports the entry's file:line, instead of crashing or hanging."""
+    import time
+
+    prepare(minimal, monkeypatch)
+    retranslate(LABELS, "Published by %(publisher)s", "由%(publisher)20000000s出版")
+    retranslate(LABELS, "Source: %(publisher)s", "来源：%(publsher)s")
+    # unflagged (msgfmt --check only checks python-format entries: flagged, the typo is a compile error)
+    LABELS.write_text(LABELS.read_text(encoding="utf-8").replace(
+        '#, python-format\nmsgid "Source: %(publisher)s"', 'msgid "Source: %(publisher)s"'), encoding="utf-8")
+    sources = load_book(minimal)
+    ed = next(e for e in sources.book.editions if e.id == "zh-Hans")
+    cache = Path(".publish-cache")
+    locs = [Localizer.prepare(sources, "zh_Hans", Layout(Path("locales")), cache)]
+    start = time.monotonic()
+    result = render_html(sources, ed, locs, cache, build_date=date(2025, 6, 3))
+    assert time.monotonic() - start < 30
+    assert "Published by" in result.html and "Source:" in result.html and len(result.html) < 10**6
+    lines = LABELS.read_text(encoding="utf-8").splitlines()
+    where = {str(p.location) for p in result.problems}
+    for msgid in ("Published by %(publisher)s", "Source: %(publisher)s"):
+        line = lines.index(f'msgid "{msgid}"') + 1
+        assert f"{LABELS}:{line}" in where

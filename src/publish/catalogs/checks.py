@@ -14,6 +14,7 @@ from functools import cache
 
 from babel.messages.catalog import Message
 
+from . import placeholders
 from .glossary import Glossary
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -57,8 +58,12 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三":
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "萬": 10**4, "億": 10**8}
 
 
+_RANGE_START = re.compile(r"(?<!\d)(\d\d)(\d\d)\s*[–—-]\s*$")
+
+
 def source_numbers(text: str) -> list[tuple[str, set[float]]]:
-    """Numbers of an English text, each with the values a translation may write it as."""
+    """Numbers of an English text, each with the values a translation may write it as: "1910–11" is
+    1910–1911, "the 1980s" may be 80年代."""
     found = []
     for m in _SRC_NUMBER.finditer(text):
         whole, frac, decade, mult = m.groups()
@@ -66,6 +71,9 @@ def source_numbers(text: str) -> list[tuple[str, set[float]]]:
         values = {value * _MULT[mult]} if mult else {value}
         if decade and value >= 100:  # the 1980s → 80年代
             values.add(value % 100)
+        start = _RANGE_START.search(text[: m.start()])
+        if start and len(whole) == 2 and not frac:  # 1910–11: the century of the range's start
+            values.add(float(int(start.group(1)) * 100 + int(whole)))
         found.append((m.group(0), values))
     return found
 
@@ -124,6 +132,16 @@ _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _TAG = re.compile(r"</?\s*([A-Za-z][\w:-]*)[^>]*>")
 
 
+_GOOD_TARGET = re.compile(r"^(?:(?:https?|ftp)://[^/\s]+|mailto:[^@\s]+@[^@\s]+|#[\w-]+|[\w./-]+\.\w+(?:#[\w-]+)?$)")
+
+
+def _stray_stars(text: str) -> bool:
+    """Whether some ``*`` is left once every ``**…**`` and ``*…*`` pair is taken out."""
+    rest = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"\1", text)
+    rest = re.sub(r"\*(?=\S)(.+?)(?<=\S)\*", r"\1", rest)
+    return "*" in rest.replace("\\*", "")
+
+
 def check_markup(message: Message, ctx: Context) -> Iterator[Finding]:
     source, target = _text(message)
     if not target:
@@ -138,6 +156,13 @@ def check_markup(message: Message, ctx: Context) -> Iterator[Finding]:
             yield Finding("markup", "error", f"{name} (*…*): {want} in the source, {got} in the translation")
     if sorted(url for _, url in _LINK.findall(source)) != sorted(url for _, url in _LINK.findall(target)):
         yield Finding("markup", "error", "links differ: keep every [text](url) of the source, same URL")
+    for url in re.findall(r"\]\(([^)\s]*)", target):
+        if not _GOOD_TARGET.match(url):
+            yield Finding("markup", "error", f"broken link target '({url}': write (https://…), (mailto:…) or (#id)")
+    if re.search(r"\]\s+\(|\[[^\]]*\]\([^)]*$", target) and not re.search(r"\]\s+\(|\[[^\]]*\]\([^)]*$", source):
+        yield Finding("markup", "error", "broken link: write [text](target) with nothing between ] and (, and close it")
+    if _stray_stars(target) and not _stray_stars(source):
+        yield Finding("markup", "error", "unbalanced emphasis: a '*' or '**' is not closed (write **…** or *…*)")
     extra = set(t.lower() for t in _TAG.findall(target)) - set(t.lower() for t in _TAG.findall(source))
     if extra:
         yield Finding("markup", "error", f"markup not in the source: <{'>, <'.join(sorted(extra))}>")
@@ -155,9 +180,20 @@ def check_glossary(message: Message, ctx: Context) -> Iterator[Finding]:
             yield Finding("glossary", "warning", f"glossary: '{term.en}' should be '{wanted}'")
 
 
+def check_terminology(message: Message, ctx: Context) -> Iterator[Finding]:
+    """The glossary's ``avoid`` rules: forms this locale does not use (Taiwan usage for zh_Hant)."""
+    _, target = _text(message)
+    for shown, rule in ctx.glossary.avoided(target, ctx.locale) if target else ():
+        yield Finding("terminology", "error", f"'{shown}' is not {ctx.locale} usage: write {rule.use}"
+                      + (f" ({rule.note})" if rule.note else ""))
+
+
 # --- Chinese punctuation and script --------------------------------------------------------------
 
-_ASCII_NEAR_HAN = re.compile(f"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])|(?<=[{HAN}])\\.(?!\\w)")
+_ASCII_NEAR_HAN = re.compile(f"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])|(?<=[{HAN}])\\.(?!\\w)"
+                             f"|(?<=[{HAN}] )[,;:?!]|[,;:?!](?= [{HAN}])")
+_SPACE_AT_FULL_WIDTH = re.compile(f"(?<=[{HAN}，。；：？！、）」』])[ \t]+(?=[，。；：？！、）」』])"
+                                  f"|(?<=[，。；：？！、])[ \t]+(?=[{HAN}])")
 
 
 def check_punctuation(message: Message, ctx: Context) -> Iterator[Finding]:
@@ -168,6 +204,8 @@ def check_punctuation(message: Message, ctx: Context) -> Iterator[Finding]:
     if marks:
         yield Finding("punctuation", "error",
                       f"ASCII punctuation {' '.join(marks)} next to Chinese: use full-width (，；：？！（）。)")
+    if _SPACE_AT_FULL_WIDTH.search(target):
+        yield Finding("punctuation", "error", "white space beside full-width punctuation (，。；：？！、): remove it")
     if ctx.locale == "zh_Hant" and re.search("[“”‘’]", target):
         yield Finding("punctuation", "error", "zh_Hant uses 「」 and 『』 quotation marks, not “” ‘’")
 
@@ -209,6 +247,46 @@ def check_script(message: Message, ctx: Context) -> Iterator[Finding]:
         yield Finding("script", "error", f"{which} characters in {ctx.locale}: {''.join(chars)}")
 
 
+# --- untranslated text -----------------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){2,}")
+
+
+def check_identical(message: Message, ctx: Context) -> Iterator[Finding]:
+    """A translation that is the source text itself (a copy left in place): three words or more, or a
+    lower-case word; a name, an abbreviation or a site (``Liu Ruijun``, ``CSCO``, ``ShanghaiDoctor.cn``)
+    may stay as it is."""
+    source, target = _text(message)
+    words = _WORD.findall(source)
+    prose = len(words) >= 3 or any(len(w) >= 3 and w.islower() for w in words)
+    if target and target.strip() == source.strip() and prose and _zh(ctx):
+        yield Finding("identical", "error", "the translation is the source text: translate it")
+
+
+def check_english(message: Message, ctx: Context) -> Iterator[Finding]:
+    """An English phrase of the source left inside the Chinese: three words or more, two of them in
+    lower case, so names and titles kept in Latin letters (Journal of Clinical Oncology) are not flagged."""
+    source, target = _text(message)
+    if not target or not _zh(ctx) or target.strip() == source.strip():
+        return
+    low = source.lower()
+    for m in _ENGLISH_RUN.finditer(target):
+        if sum(w.islower() for w in _WORD.findall(m.group(0))) >= 2 and m.group(0).lower() in low:
+            yield Finding("english", "error", f"English left in the translation: '{m.group(0)}'")
+            return
+
+
+# --- placeholders ---------------------------------------------------------------------------------
+
+
+def check_placeholders(message: Message, ctx: Context) -> Iterator[Finding]:
+    """Every ``%(name)s`` of the source, flagged python-format or not: the renderer formats them."""
+    source, target = _text(message)
+    for problem in placeholders.problems(source, target):
+        yield Finding("placeholders", "error", problem)
+
+
 # --- white space, completeness -------------------------------------------------------------------
 
 
@@ -231,5 +309,20 @@ def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
         yield Finding("fuzzy", "warning", "fuzzy: needs review")
 
 
-CHECKS: tuple[Check, ...] = (check_completeness, check_numbers, check_markup, check_glossary,
-                             check_punctuation, check_script, check_whitespace)
+CHECKS: tuple[Check, ...] = (check_completeness, check_placeholders, check_numbers, check_markup, check_glossary,
+                             check_punctuation, check_script, check_whitespace, check_identical, check_english,
+                             check_terminology)
+CHECK_NAMES = frozenset({"untranslated", "fuzzy", "placeholders", "numbers", "markup", "glossary", "punctuation",
+                         "script", "whitespace", "identical", "english", "terminology", "explain", "consistency"})
+"""Every finding's ``check``: ``#, publish-ignore-<check>`` on an entry (or Weblate's ``ignore-<check>``)
+turns it off there, ``qa-ignore`` in the project's ``[catalogs]`` for a whole book."""
+
+
+def ignored(flags: set[str] | frozenset[str]) -> set[str]:
+    """The checks an entry's flags turn off (``publish-ignore-numbers``, ``ignore-numbers``)."""
+    out = set()
+    for flag in flags:
+        for prefix in ("publish-ignore-", "ignore-"):
+            if flag.startswith(prefix) and flag[len(prefix):] in CHECK_NAMES | {"all"}:
+                out.add(flag[len(prefix):])
+    return out

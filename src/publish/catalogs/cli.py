@@ -13,12 +13,41 @@ INTERFACE = click.option("--interface", is_flag=True,
 INTERFACE_LOCALES = ("zh_Hans", "zh_Hant")
 
 
+def _layout_options(command):  # type: ignore[no-untyped-def] # noqa: ANN001
+    """--width/--no-wrap/--locations: how written catalogues are laid out (default: as each file is)."""
+    for option in reversed((
+        click.option("--width", type=click.IntRange(min=20), default=None,
+                     help="Wrap every catalogue written at this width (default: keep each file's own wrapping)."),
+        click.option("--no-wrap", is_flag=True, help="Do not wrap long lines (every catalogue written)."),
+        click.option("--locations", type=click.Choice(["full", "file", "never"]), default=None,
+                     help="Location comments: file and line, file only, or none (default: as the file has them)."),
+    )):
+        command = option(command)
+    return command
+
+
+def _style(width: int | None, no_wrap: bool, locations: str | None):  # type: ignore[no-untyped-def]
+    from .postyle import Style
+
+    return Style(width=0 if no_wrap else width, locations=locations)  # type: ignore[arg-type]
+
+
+def _project_style(project, width: int | None, no_wrap: bool, locations: str | None):  # type: ignore[no-untyped-def]
+    """The command line's layout options, else the project's ``[catalogs]`` settings."""
+    from .settings import catalog_settings
+
+    settings = catalog_settings(project).style
+    style = _style(width, no_wrap, locations)
+    return type(style)(width=style.width if style.width is not None else settings.width,
+                       locations=style.locations or settings.locations)
+
+
 def _book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Layout, Sources, Project]
     """The book's sources and where its catalogues live (the project's ``locales`` folder)."""
-    from ..cli import project_and_book
+    from ..project import locate
     from ..sources import load_book
 
-    project, root = project_and_book(book)
+    project, root = locate(book)
     return project.layout, load_book(root), project
 
 
@@ -68,7 +97,9 @@ def extract(book: str | None, interface: bool) -> None:
 @click.argument("book", required=False)
 @click.option("--locale", "-l", "only", multiple=True, help="Only this locale (repeatable).")
 @INTERFACE
-def update(book: str | None, only: tuple[str, ...], interface: bool) -> None:
+@_layout_options
+def update(book: str | None, only: tuple[str, ...], interface: bool, width: int | None, no_wrap: bool,
+           locations: str | None) -> None:
     """Create missing catalogues and merge the templates into existing ones (nothing is ever lost)."""
     from .extract import INTERFACE_LAYOUT
     from .units import INTERFACE as DOMAIN
@@ -78,13 +109,14 @@ def update(book: str | None, only: tuple[str, ...], interface: bool) -> None:
     if interface:
         for locale in only or INTERFACE_LOCALES:
             po = INTERFACE_LAYOUT.catalogue(locale, DOMAIN)
-            _report(po, run(po, INTERFACE_LAYOUT.template(DOMAIN), locale))
+            _report(po, run(po, INTERFACE_LAYOUT.template(DOMAIN), locale, _style(width, no_wrap, locations)))
         return
-    layout, sources, _ = _book(book)
+    layout, sources, project = _book(book)
+    style = _project_style(project, width, no_wrap, locations)
     for locale in _target_locales(sources, only):
         for domain in domains(sources):
             po = layout.catalogue(locale, domain)
-            _report(po, run(po, layout.template(domain), locale))
+            _report(po, run(po, layout.template(domain), locale, style))
 
 
 @catalog.command()
@@ -92,12 +124,14 @@ def update(book: str | None, only: tuple[str, ...], interface: bool) -> None:
 @click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the merged catalogue (default: DEFINITIONS, in place).")
-def merge(definitions: Path, template: Path, output: Path | None) -> None:
+@_layout_options
+def merge(definitions: Path, template: Path, output: Path | None, width: int | None, no_wrap: bool,
+          locations: str | None) -> None:
     """Merge TEMPLATE (.pot) into DEFINITIONS (.po), like msgmerge, verified and atomic."""
     from .update import merge as run
 
     target = output or definitions
-    _report(target, run(definitions, template, target))
+    _report(target, run(definitions, template, target, layout=_style(width, no_wrap, locations)))
 
 
 @catalog.command(name="compile")
@@ -145,20 +179,24 @@ def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
 @click.option("--from", "source", default="zh_Hans", show_default=True)
 @click.option("--to", "target", default="zh_Hant", show_default=True)
 @click.option("--config", default="s2twp", show_default=True, help="OpenCC configuration (s2twp, s2hk…).")
-def convert(book: str | None, source: str, target: str, config: str) -> None:
+@_layout_options
+def convert(book: str | None, source: str, target: str, config: str, width: int | None, no_wrap: bool,
+            locations: str | None) -> None:
     """Derive TARGET catalogues from SOURCE with OpenCC; reviewed entries survive every run."""
-    from .convert import Converter, convert_file
+    from .convert import Converter, convert_file, read_phrases
+    from .qa import book_glossary
     from .units import domains
     from .update import update as update_one
 
-    layout, sources, _ = _book(book)
-    phrases = sources.root / "opencc-phrases.txt"
-    converter = Converter(config, phrases if phrases.is_file() else None)
+    layout, sources, project = _book(book)
+    style = _project_style(project, width, no_wrap, locations)
+    # one phrase source: the glossary's zh_Hant column, then the phrase file's extra lines
+    phrases = read_phrases(sources.root / "opencc-phrases.txt", book_glossary(sources.root))
+    converter = Converter(config, phrases)
     for domain in domains(sources):
         hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)
         if not hans.exists():
             continue
-        update_one(hant, layout.template(domain), target)
-        changed, (done, kept, fuzzy) = convert_file(hans, hant, converter)
-        click.echo(f"{'wrote' if changed else 'unchanged'} {hant}: {done} converted, {kept} kept, "
-                   f"{fuzzy} marked fuzzy for review", err=True)
+        update_one(hant, layout.template(domain), target, style)
+        changed, counts = convert_file(hans, hant, converter, style=style)
+        click.echo(f"{'wrote' if changed else 'unchanged'} {hant}: {counts}", err=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import atomic
+from ..errors import relpath
 from ..sources import Sources
-from . import gnu
+from . import gnu, pofile
 from .extract import Layout
 from .units import domains
 
@@ -26,10 +27,13 @@ def compile_book(sources: Sources, layout: Layout, cache: Path, locales: list[st
             po = layout.catalogue(locale, domain)
             if not po.exists():
                 continue
+            snap = pofile.snapshot(po)
+            pofile.verify(snap, po)
             for fuzzy in (False, True):
                 target = mo_path(cache, locale, domain, fuzzy=fuzzy)
-                with atomic.temporary_beside(target, ".mo") as tmp:
-                    gnu.compile_mo(po, tmp, use_fuzzy=fuzzy)
+                with atomic.temporary_beside(target, ".mo") as tmp, atomic.temporary_beside(target, ".po") as src:
+                    src.write_bytes(snap.plain())  # a BOM or CRLF is fine, as for GNU's other tools
+                    gnu.compile_mo(src, tmp, use_fuzzy=fuzzy, shown=relpath(po))
                     atomic.replace(tmp, target)
                 written.append(target)
     return written

@@ -29,22 +29,87 @@ class Term(Frozen):
     """Why this form: sources, doubts, decisions."""
 
 
+class Avoid(Frozen):
+    """A form a locale does not use (20世紀80年代, 高考, 護士站 in Taiwan): ``catalog check`` reports it
+    outside 「」 quotations, with the form to use. Never fed to OpenCC (a regular expression)."""
+
+    locale: Literal["zh_Hans", "zh_Hant"]
+    pattern: Text
+    use: Text
+    note: Text | None = None
+
+
+class Explain(Frozen):
+    """A term readers of ``locale`` may not know (醫聯體 in Taiwan): its first use in each catalogue must
+    come with an explanation in full-width parentheses, ``醫聯體（…）`` or ``（簡稱醫聯體…）``."""
+
+    locale: Literal["zh_Hans", "zh_Hant"]
+    term: Text
+    note: Text | None = None
+
+
 class GlossaryFile(Frozen):
     terms: tuple[Term, ...] = ()
+    avoid: tuple[Avoid, ...] = ()
+    explain: tuple[Explain, ...] = ()
 
 
 @dataclass(frozen=True)
 class Glossary:
     terms: tuple[Term, ...]
+    avoid: tuple[Avoid, ...] = ()
+    explain: tuple[Explain, ...] = ()
+
+    def unexplained(self, texts: list[str], locale: str) -> list[tuple[int, Explain]]:
+        """For each term to explain: the index of its first use in ``texts`` when that use has no
+        explanation beside it."""
+        found = []
+        for rule in self.explain:
+            if rule.locale != locale:
+                continue
+            first = next((i for i, t in enumerate(texts) if rule.term in t), None)
+            if first is None:
+                continue
+            term = re.escape(rule.term)
+            if not re.search(f"{term}（|（[^）]*{term}", texts[first]):
+                found.append((first, rule))
+        return found
+
+    def avoided(self, text: str, locale: str) -> list[tuple[str, Avoid]]:
+        """Forms ``locale`` avoids found in ``text``, quotations (「…」) left out."""
+        plain = _outside_quotes(text)
+        found = []
+        for rule in self.avoid:
+            if rule.locale == locale:
+                found += [(m.group(0), rule) for m in re.finditer(rule.pattern, plain)]
+        return found
 
     def expected(self, source: str, locale: str) -> list[tuple[Term, str]]:
-        """The glossary terms found in ``source`` and their required form in ``locale``."""
-        found = []
+        """The glossary terms found in ``source`` and their required form in ``locale``. The longest
+        term wins: inside "Peking Union Medical College Hospital" the glossary's entry for that whole
+        name applies, not the one for "Peking Union Medical College"."""
+        spans = []
         for term in self.terms:
+            for m in _pattern(term.en).finditer(source):
+                spans.append((m.start(), m.end(), term))
+        found: dict[str, tuple[Term, str]] = {}
+        for start, end, term in spans:
+            if any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans):
+                continue  # part of a longer term
             target = getattr(term, locale, None)
-            if target and _pattern(term.en).search(source):
-                found.append((term, target))
-        return found
+            if target:
+                found.setdefault(term.en, (term, target))
+        return list(found.values())
+
+
+def _outside_quotes(text: str) -> str:
+    """``text`` with what is inside 「…」 (nested, or open to the end of the entry) blanked out."""
+    out, depth = [], 0
+    for ch in text:
+        depth += ch == "「"
+        out.append(ch if depth == 0 else " ")
+        depth = max(0, depth - (ch == "」"))
+    return "".join(out)
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -73,9 +138,15 @@ def load(path: Path) -> Glossary:
             problems.append(Problem(doc.locate(("terms", i, "en")), Severity.ERROR,
                                     f"term '{term.en}' is already defined (terms[{seen[key]}])", "glossary"))
         seen[key] = i
+    for i, rule in enumerate(data.avoid):
+        try:
+            re.compile(rule.pattern)
+        except re.error as exc:
+            problems.append(Problem(doc.locate(("avoid", i, "pattern")), Severity.ERROR,
+                                    f"not a regular expression: {exc}", "glossary"))
     if problems:
         raise CatalogError(problems)
-    return Glossary(data.terms)
+    return Glossary(data.terms, data.avoid, data.explain)
 
 
 def empty() -> Glossary:

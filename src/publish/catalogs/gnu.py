@@ -48,9 +48,11 @@ def check(path: Path, shown: str | None = None) -> None:
     run(["msgfmt", "--check", "-o", "/dev/null", str(path)], shown={str(path): shown or relpath(path)})
 
 
-def normalise(src: Path, dest: Path) -> None:
-    """Rewrite ``src`` into GNU gettext's normal form (what ``msgcat`` prints)."""
-    run(["msgcat", "--to-code=UTF-8", "-o", str(dest), str(src)])
+def normalise(src: Path, dest: Path, width: int = 79) -> None:
+    """Rewrite ``src`` into GNU gettext's normal form (what ``msgcat`` prints) at ``width``
+    (0: no wrapping)."""
+    wrap = ["--no-wrap"] if width == 0 else [f"--width={width}"]
+    run(["msgcat", "--to-code=UTF-8", *wrap, "-o", str(dest), str(src)])
 
 
 def merge(po: Path, pot: Path, dest: Path, shown: str) -> None:
@@ -58,8 +60,8 @@ def merge(po: Path, pot: Path, dest: Path, shown: str) -> None:
     run(["msgmerge", "--quiet", "--previous", "-o", str(dest), str(po), str(pot)], shown={str(po): shown})
 
 
-def compile_mo(po: Path, dest: Path, *, use_fuzzy: bool = False) -> None:
+def compile_mo(po: Path, dest: Path, *, use_fuzzy: bool = False, shown: str | None = None) -> None:
     args = ["msgfmt", "--check", "-o", str(dest), str(po)]
     if use_fuzzy:
         args.insert(1, "--use-fuzzy")
-    run(args, shown={str(po): relpath(po)})
+    run(args, shown={str(po): shown or relpath(po)})

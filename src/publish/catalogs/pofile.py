@@ -18,7 +18,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from .. import atomic
 from ..errors import CatalogError, Location, Problem, Severity, relpath
-from . import gnu
+from . import gnu, postyle
 
 BOM = b"\xef\xbb\xbf"
 
@@ -58,8 +58,97 @@ def snapshot(path: Path) -> Snapshot:
         raise CatalogError(f"cannot read catalogue: {exc.strerror}", Location(relpath(path))) from exc
 
 
+_CHARSET = re.compile(rb'^"Content-Type:[^"\n]*charset=([A-Za-z0-9_.:-]+)', re.MULTILINE)
+_LANGUAGE = re.compile(rb'^"Language: *([^"\\\n]*)(?:\\n)?"', re.MULTILINE)
+
+
+def _header(data: bytes) -> bytes:
+    """The bytes up to the end of the header entry (the first entry, ``msgid ""``)."""
+    start = data.find(b'msgid ""')
+    end = data.find(b"\n\n", max(start, 0))
+    return data if end < 0 else data[:end]
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def verify_encoding(data: bytes, shown: str) -> None:
+    """The charset the header declares must be the one the bytes are in (GNU trusts the header).
+
+    A file that says ``charset=ISO-8859-1`` but holds UTF-8 (an editor re-saved it, a header was
+    copied) would be converted by msgcat into mojibake: the translations destroyed. Refused here,
+    located at the first line that gives the lie away; nothing is rewritten.
+    """
+    m = _CHARSET.search(_header(data))
+    declared = m.group(1).decode("ascii").lower() if m else "charset"
+    where = _line_of(data, m.start()) if m else 1
+    try:
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8 = False
+        bad = exc.start
+    if declared in ("utf-8", "utf8"):
+        if not utf8:
+            raise CatalogError([Problem(Location(shown, _line_of(data, bad)), Severity.ERROR,
+                                        "the header declares charset=UTF-8 but this line is not valid UTF-8 "
+                                        "(save the file as UTF-8)", "po.charset")])
+        return
+    if declared == "charset":  # a template's placeholder: only ASCII or UTF-8 make sense
+        if not utf8:
+            raise CatalogError([Problem(Location(shown, where), Severity.ERROR,
+                                        "no charset declared and the file is not UTF-8", "po.charset")])
+        return
+    try:
+        data.decode(declared)
+    except LookupError:
+        raise CatalogError([Problem(Location(shown, where), Severity.ERROR,
+                                    f"unknown charset {declared!r} in the header", "po.charset")]) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogError([Problem(Location(shown, _line_of(data, exc.start)), Severity.ERROR,
+                                    f"this line is not valid {declared} as the header declares",
+                                    "po.charset")]) from None
+    multibyte = re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data)
+    if utf8 and multibyte:
+        raise CatalogError([Problem(Location(shown, _line_of(data, multibyte.start())), Severity.ERROR,
+                                    f"the header (line {where}) declares charset={declared} but the file is UTF-8, "
+                                    "as this line shows: fix the header to 'charset=UTF-8' (nothing was rewritten)",
+                                    "po.charset")])
+
+
+def locale_key(name: str) -> str:
+    return name.strip().replace("-", "_").lower()
+
+
+def verify_language(data: bytes, shown: str, folder_locale: str) -> None:
+    """A ``Language`` header that names another locale than the catalogue's folder is an error
+    (a zh_Hans file copied into ja/, a header left from a template of another language)."""
+    m = _LANGUAGE.search(_header(data))
+    if not m or not m.group(1).strip():
+        return
+    declared = m.group(1).decode("utf-8", "replace").strip()
+    if locale_key(declared) != locale_key(folder_locale):
+        raise CatalogError([Problem(Location(shown, _line_of(data, m.start())), Severity.ERROR,
+                                    f"the header says 'Language: {declared}' but the catalogue is in the "
+                                    f"{folder_locale} folder", "po.language")])
+
+
+def folder_locale(path: Path) -> str | None:
+    """``zh_Hant`` for ``…/zh_Hant/LC_MESSAGES/…/x.po``; None outside a locale folder."""
+    parts = path.parts
+    if "LC_MESSAGES" in parts and parts.index("LC_MESSAGES") > 0:
+        return parts[parts.index("LC_MESSAGES") - 1]
+    return None
+
+
 def parse(data: bytes, shown: str) -> Catalog:
-    """Parse PO bytes (LF, no BOM) with Babel; syntax errors are located errors."""
+    """Parse PO bytes (LF, no BOM) with Babel; syntax errors are located errors.
+
+    Babel cannot read the previous msgid of an obsolete fuzzy entry (``#~| msgid …``, which msgmerge
+    writes when a changed entry later goes obsolete): those lines are blanked for Babel only (line
+    numbers kept). They hold no translation, and the files on disk are written by GNU msgmerge."""
+    data = _OBSOLETE_PREVIOUS.sub(b"", data)
     try:
         catalog = read_po(io.BytesIO(data), abort_invalid=True)
     except PoFileError as exc:
@@ -69,6 +158,7 @@ def parse(data: bytes, shown: str) -> Catalog:
     return catalog
 
 
+_OBSOLETE_PREVIOUS = re.compile(rb"^#~\|[^\n]*", re.M)
 _NAMED = re.compile(r"%\(\w+\)[sdif]")
 
 
@@ -90,11 +180,22 @@ def drop_guessed_formats(catalog: Catalog) -> None:
 def read(path: Path) -> tuple[Snapshot, Catalog]:
     """Read and validate a catalogue: ``msgfmt --check`` first, so GNU's diagnostics locate errors."""
     snap = snapshot(path)
+    verify(snap, path)
     with atomic.temporary_beside(path, ".in.po") as tmp:
         tmp.write_bytes(snap.plain())
         gnu.run(["msgfmt", "--check-format", "--check-header", "-o", "/dev/null", str(tmp)],
                 shown={str(tmp): relpath(path)})
     return snap, parse(snap.plain(), relpath(path))
+
+
+def verify(snap: Snapshot, path: Path) -> None:
+    """What msgfmt does not check: the charset against the bytes, the Language header against the
+    folder."""
+    shown = relpath(path)
+    verify_encoding(snap.plain(), shown)
+    where = folder_locale(path)
+    if where and path.suffix == ".po":
+        verify_language(snap.plain(), shown, where)
 
 
 def render(catalog: Catalog, width: int = 79) -> bytes:
@@ -124,28 +225,73 @@ def lost(before: Catalog, after: Catalog) -> list[str]:
     return sorted({s for _, s in translations(before) if s not in kept})
 
 
+def _cat(data: bytes, width: int, near: Path) -> str:
+    """msgcat's output (UTF-8) of PO bytes in whatever charset their header declares."""
+    with atomic.temporary_beside(near, ".a.po") as src, atomic.temporary_beside(near, ".b.po") as dest:
+        src.write_bytes(data)
+        gnu.normalise(src, dest, width)
+        return dest.read_bytes().decode("utf-8")
+
+
+def lay_out(data: bytes, target: Path, original: bytes | None, layout: postyle.Style) -> bytes:
+    """``data`` in GNU's normal form, laid out as ``original`` (the file as it was) is: its wrapping,
+    its unchanged entries byte for byte, its header order, its kind of location comments."""
+    flat = _cat(data, 0, target)
+    try:
+        before = original.decode("utf-8") if original is not None else None
+    except UnicodeDecodeError:  # an honest non-UTF-8 file: converted to UTF-8 whole, once
+        before = None
+    before_flat = _cat(original, 0, target) if original is not None and before is not None else None
+    flat = postyle.apply_locations(flat, layout.locations or (postyle.detect_locations(before) if before else None))
+    flat = postyle.reorder_header(flat, postyle.header_order(before_flat) if before_flat else postyle.GNU_HEADER_ORDER)
+    forced = layout.width if layout.width is not None else None
+    if before is None or before_flat is None or original is None:
+        return _cat(flat.encode("utf-8"), 79 if forced is None else forced, target).encode("utf-8")
+    if forced is not None:
+        return _cat(flat.encode("utf-8"), forced, target).encode("utf-8")
+    if flat == before_flat:
+        return original  # nothing changed: not one byte either
+    candidates: dict[int, str] = {}
+    for width in (*postyle.WIDTHS, 0):
+        candidates[width] = _cat(original, width, target)
+        if candidates[width] == before:
+            break
+    else:  # no msgcat width gives the file back: perhaps polib's writer (Poedit-like tools, scripts)
+        candidates[postyle.POLIB] = _polib(before)
+    width = postyle.best_width(before, candidates)
+    wrapped = _polib(flat) if width == postyle.POLIB else _cat(flat.encode("utf-8"), width, target)
+    return postyle.splice(before, before_flat, flat, wrapped).encode("utf-8")
+
+
+def _polib(text: str) -> str:
+    import polib
+
+    return str(polib.pofile(text, wrapwidth=78)) + "\n"
+
+
 def commit(data: bytes, target: Path, previous: Snapshot | None, *, keep: Catalog | None = None,
-           style: Snapshot | None = None) -> bool:
-    """Normalise ``data`` with msgcat, verify it, and move it into place atomically.
+           style: Snapshot | None = None, layout: postyle.Style | None = None) -> bool:
+    """Normalise ``data`` with msgcat in the file's own layout, verify it, and move it into place
+    atomically.
 
     ``previous`` is the target as read (None for a new file): its mode is kept, and the write is
-    refused if the file changed since. ``style`` (default ``previous``) gives line endings and BOM.
+    refused if the file changed since. ``style`` (default ``previous``) gives line endings, BOM,
+    wrapping and header order; ``layout`` may force a width or a kind of location comments.
     ``keep`` is a catalogue whose translations must all survive.
     Returns whether the file changed.
     """
     shown = relpath(target)
-    with atomic.temporary_beside(target, ".raw.po") as raw, atomic.temporary_beside(target, ".po") as tmp:
-        raw.write_bytes(data)
-        gnu.normalise(raw, tmp)
+    style = style or previous
+    new = lay_out(data, target, style.plain() if style else None, layout or postyle.Style())
+    with atomic.temporary_beside(target, ".po") as tmp:
+        tmp.write_bytes(new)
         gnu.check(tmp, shown)
-        new = tmp.read_bytes()
         if keep is not None:
             missing = lost(keep, parse(new, shown))
             if missing:
                 raise CatalogError([Problem(Location(shown), Severity.ERROR,
                                             f"refusing to write: {len(missing)} translation(s) would be lost, "
                                             f"e.g. {missing[0][:60]!r}", "po.lost")])
-        style = style or previous
         styled = style.styled(new) if style else new
         if previous is not None and styled == previous.data:
             return False

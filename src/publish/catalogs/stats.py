@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from ..errors import CatalogError, Location, relpath
+from ..errors import CatalogError, Location, Problem, Severity, relpath
 from . import pofile
 
 
@@ -106,3 +106,41 @@ def render_text(rows: list[Stats]) -> str:
         lines.append(f"{r.path:<60} {r.translated:>7} {r.fuzzy:>6} {r.untranslated:>6} {r.obsolete:>5} "
                      f"{r.percent:>6.2f}%")
     return "\n".join(lines)
+
+
+def missing(sources, layout, locales: tuple[str, ...], limit: int = 20) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """The untranslated and fuzzy messages of ``locales``, each located in its .po file, with the
+    source file and line it comes from (``#:``), and the commands that bring a catalogue up to date."""
+    from .units import domains
+
+    found: list[Problem] = []
+    book = sources.book
+    for locale in locales:
+        if locale == book.source_locale:
+            continue
+        for domain in domains(sources):
+            po = layout.catalogue(locale, domain)
+            if not po.exists():
+                found.append(Problem(Location(relpath(po)), Severity.ERROR,
+                                     f"catalogue missing: run 'publish catalog extract {book.id}' then "
+                                     f"'publish catalog update {book.id} -l {locale}'", "coverage.missing"))
+                continue
+            _, catalog = pofile.read(po)
+            for message in catalog:
+                if not message.id:
+                    continue
+                text = message.string if isinstance(message.string, str) else (message.string or ("",))[0]
+                state = "fuzzy (needs review)" if text and message.fuzzy else ("untranslated" if not text else "")
+                if state:
+                    origin = ", ".join(f"{f}:{n}" for f, n in message.locations) or "?"
+                    mid = message.id if isinstance(message.id, str) else message.id[0]
+                    found.append(Problem(Location(relpath(po), message.lineno), Severity.ERROR,
+                                         f"{state}: {mid[:60]!r} (source {origin})", "coverage.entry"))
+    if len(found) > limit:
+        rest = len(found) - limit
+        found = found[:limit] + [Problem(found[limit].location, Severity.ERROR, f"… and {rest} more", "coverage.entry")]
+    if found:
+        found.append(Problem(Location(relpath(layout.root)), Severity.ERROR,
+                             f"translate these in the .po files; after a source change run 'publish catalog extract "
+                             f"{book.id}' and 'publish catalog update {book.id}' first", "coverage.hint"))
+    return found

@@ -14,10 +14,10 @@ from babel import Locale
 
 from .. import atomic
 from ..errors import CatalogError, relpath
-from . import gnu, pofile
+from . import gnu, pofile, postyle
 
 
-def create(po: Path, pot: Path, locale: str) -> bool:
+def create(po: Path, pot: Path, locale: str, layout: postyle.Style | None = None) -> bool:
     """A new catalogue for ``locale`` from a template."""
     _, template = pofile.read(pot)
     template.locale = Locale.parse(locale)
@@ -25,12 +25,12 @@ def create(po: Path, pot: Path, locale: str) -> bool:
     template.revision_date = template.creation_date
     template.last_translator = "Automatically generated"
     template.language_team = "none"
-    pofile.commit(pofile.render(template), po, None)
-    merge(po, pot)  # settle into msgmerge's form, so the next update changes no byte
+    pofile.commit(pofile.render(template), po, None, layout=layout)
+    merge(po, pot, layout=layout)  # settle into msgmerge's form, so the next update changes no byte
     return True
 
 
-def merge(po: Path, pot: Path, out: Path | None = None) -> bool:
+def merge(po: Path, pot: Path, out: Path | None = None, *, layout: postyle.Style | None = None) -> bool:
     """Merge ``pot`` into ``po``, writing ``out`` (default: ``po`` itself). Returns whether it changed."""
     if not pot.is_file():
         raise CatalogError(f"template {relpath(pot)} does not exist (run 'publish catalog extract')")
@@ -41,8 +41,8 @@ def merge(po: Path, pot: Path, out: Path | None = None) -> bool:
         src.write_bytes(snap.plain())
         gnu.merge(src, pot, dest, relpath(po))
         data = dest.read_bytes()
-    return pofile.commit(data, target, previous, keep=old, style=snap)
+    return pofile.commit(data, target, previous, keep=old, style=snap, layout=layout)
 
 
-def update(po: Path, pot: Path, locale: str) -> bool:
-    return merge(po, pot) if po.exists() else create(po, pot, locale)
+def update(po: Path, pot: Path, locale: str, layout: postyle.Style | None = None) -> bool:
+    return merge(po, pot, layout=layout) if po.exists() else create(po, pot, locale, layout)

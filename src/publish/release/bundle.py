@@ -28,6 +28,7 @@ from ..progress import Reporter
 from ..project import Project
 from ..sources import Sources, load_book
 from ..theme import Theme
+from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
@@ -35,7 +36,7 @@ from .retail import RetailText, retail_texts, sale_status
 from .validators import matterhorn, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
+SUFFIX = SUFFIXES
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -79,7 +80,7 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
                                  progress=progress)
     for edition_id, (entry, when) in entries.items():
         result = entry.result
-        problems += gate.coverage(sources, edition_id, float(result["coverage"]))
+        problems += gate.coverage(sources, edition_id, float(result["coverage"]), layout)
         problems += gate.copyright_year(sources, edition_id, when)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)

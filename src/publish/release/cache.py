@@ -125,10 +125,15 @@ class Entry:
         return json.loads((self.folder / "result.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
     def file(self, fmt: str) -> Path:
-        return self.folder / fmt
+        return self.folder / file_name(fmt)
 
     def has(self, formats: tuple[str, ...] | list[str]) -> bool:
-        return all((self.folder / fmt).is_file() for fmt in formats)
+        return all(self.file(fmt).is_file() for fmt in formats)
+
+
+def file_name(fmt: str) -> str:
+    """An entry's file of ``fmt``, with the extension validators look for (EPUBCheck wants ``.epub``)."""
+    return f"{fmt}.{'epub' if fmt == 'epub' else 'pdf'}"
 
 
 def lookup(cache: Path, key: str) -> Entry | None:
@@ -150,10 +155,10 @@ def store(cache: Path, key: str, files: dict[str, Path], result: dict[str, Any])
     if (final / "result.json").is_file():
         merged = json.loads((final / "result.json").read_text(encoding="utf-8"))
         for old in final.iterdir():
-            if old.name != "result.json" and old.name not in files:
+            if old.name != "result.json" and old.name not in {file_name(f) for f in files}:
                 shutil.copyfile(old, tmp / old.name)
     for fmt, path in files.items():
-        shutil.copyfile(path, tmp / fmt)
+        shutil.copyfile(path, tmp / file_name(fmt))
     for name, value in result.items():
         merged[name] = {**merged.get(name, {}), **value} if isinstance(value, dict) else value
     (tmp / "result.json").write_text(json.dumps(merged, indent=2, sort_keys=True, ensure_ascii=False) + "\n",

@@ -65,13 +65,20 @@ def catalogues(sources: Sources, layout: Layout) -> list[Problem]:
             for r in run(paths, sources.root.parent) if r.finding.severity == "error"]
 
 
-def coverage(sources: Sources, edition_id: str, percent: float) -> list[Problem]:
+def coverage(sources: Sources, edition_id: str, percent: float, layout: Layout | None = None) -> list[Problem]:
+    """Below the edition's threshold: the edition's line, then each untranslated or fuzzy message (its
+    .po file and line, its source file and line) and the commands to run."""
     i, edition = next((i, e) for i, e in enumerate(sources.book.editions) if e.id == edition_id)
     if percent + 1e-9 >= edition.min_coverage:
         return []
     where = sources.documents["book"].locate(("editions", i))
-    return [_err(where, f"edition {edition_id}: translation coverage {percent:.2f}% is below its threshold "
-                 f"{edition.min_coverage:g}% (min_coverage)", "gate.coverage")]
+    out = [_err(where, f"edition {edition_id}: translation coverage {percent:.2f}% is below its threshold "
+                f"{edition.min_coverage:g}% (min_coverage)", "gate.coverage")]
+    if layout is not None:
+        from ..catalogs.stats import missing
+
+        out += [_err(p.location, p.message, "gate.coverage") for p in missing(sources, layout, edition.locales)]
+    return out
 
 
 def validators(path: Path, reports: dict[str, dict[str, Any]]) -> list[Problem]:

@@ -21,8 +21,11 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..assets import TEMPLATES
 from ..catalogs.compile import mo_path
+from ..catalogs.extract import INTERFACE_LAYOUT
 from ..catalogs.localize import Localizer
+from ..catalogs.placeholders import SafeLabels
 from ..catalogs.units import INTERFACE
+from ..errors import Problem
 from ..licences import LICENCES
 from ..model import Edition
 from ..sources import Sources
@@ -33,15 +36,16 @@ from .view import Translator, bcp47, book_view
 INTERFACE_DOMAIN = INTERFACE
 
 
-def interface_translations(cache: Path, locale: str) -> NullTranslations:
+def interface_translations(cache: Path, locale: str) -> SafeLabels:
+    """The interface labels; a label whose placeholders are broken shows its source text (reported)."""
     path = mo_path(cache, locale, INTERFACE_DOMAIN)
     if not path.is_file():
-        return NullTranslations()
+        return SafeLabels(NullTranslations())
     with path.open("rb") as fp:
-        return Translations(fp, domain=INTERFACE_DOMAIN)
+        return SafeLabels(Translations(fp, domain=INTERFACE_DOMAIN), INTERFACE_LAYOUT.catalogue(locale, INTERFACE))
 
 
-def environment(translations: NullTranslations, theme: Theme | None = None) -> jinja2.Environment:
+def environment(translations: NullTranslations | SafeLabels, theme: Theme | None = None) -> jinja2.Environment:
     """Templates from the theme's folders first (overriding the toolkit's by name), then the toolkit's."""
     dirs = [str(d) for d in theme.template_dirs] if theme else [str(TEMPLATES)]
     env = jinja2.Environment(
@@ -70,6 +74,8 @@ class HtmlEdition:
     html: str
     localizers: tuple[Localizer, ...]
     view: dict[str, Any]
+    problems: tuple[Problem, ...] = ()
+    """Warnings met while templating (an interface label shown in its source text)."""
 
 
 def render_html(sources: Sources, edition: Edition, localizers: list[Localizer], cache: Path, *,
@@ -83,7 +89,8 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
     for p in sources.profiles:
         if p.source.updated:
             dates[p.id] = format_date(date.fromisoformat(p.source.updated), "long", locale=locale)
-    env = environment(interface_translations(cache, locale), theme)
+    labels = interface_translations(cache, locale)
+    env = environment(labels, theme)
     built = build_date or date.today()
     html = env.get_template("book.html.j2").render(
         book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),
@@ -91,6 +98,6 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
         stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
         version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
     )
-    return HtmlEdition(edition, html, tuple(localizers), view)
+    return HtmlEdition(edition, html, tuple(localizers), view, tuple(labels.reported))
 
 
