@@ -43,18 +43,19 @@ def autospace(html: str) -> str:
     return "".join(parts)
 
 
-def latin_lang(text: str, lang: str) -> Markup:
-    """Plain text (already safe to escape) with its Latin words marked ``lang="en"`` in Chinese text."""
+def latin_lang(text: str, lang: str, xml: bool = False) -> Markup:
+    """Plain text (already safe to escape) with its Latin words marked ``lang="en"`` in Chinese text
+    (and ``xml:lang``, for XHTML documents written from a template, with ``xml``)."""
     html = str(escape(text))
     if not lang.startswith("zh"):
         return Markup(html)
     parts = _TAGS.split(html)
     for i in range(0, len(parts), 2):  # even parts are text, odd parts are tags and entities
-        parts[i] = _space_text(parts[i], spacing=False)
+        parts[i] = _space_text(parts[i], spacing=False, xml=xml)
     return Markup("".join(parts))
 
 
-def _space_text(text: str, spacing: bool = True) -> str:
+def _space_text(text: str, spacing: bool = True, xml: bool = False) -> str:
     out, last = [], 0
     for m in _LATIN_RUN.finditer(text):
         before = text[m.start() - 1] if m.start() else ""
@@ -65,6 +66,7 @@ def _space_text(text: str, spacing: bool = True) -> str:
         if not sides and not word:
             continue
         attrs = (f' class="{" ".join(sides)}"' if sides else "") + (' lang="en"' if word else "")
+        attrs += ' xml:lang="en"' if word and xml else ""
         out.append(text[last:m.start()])
         out.append(f"<span{attrs}>{m.group(0)}</span>")
         last = m.end()
