@@ -9,19 +9,21 @@ atomically.
 from __future__ import annotations
 
 import html as html_lib
+import os
 import re
 import shutil
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from . import atomic
+from .catalogs.extract import Layout
 from .catalogs.localize import Coverage, Localizer
-from .errors import Location, Problem, RenderError, Severity, relpath
+from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
 from .model import Edition
 from .progress import Reporter
 from .project import Project
@@ -144,10 +146,11 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
                     result.problems)
 
 
-def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme):  # type: ignore[no-untyped-def] # noqa: ANN001
-    from .render.pdf import FORMATS, render_pdf
+def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme, printer: str = "generic"):  # type: ignore[no-untyped-def] # noqa: ANN001
+    from .prepress.profiles import profile
+    from .render.pdf import FORMATS, print_format, render_pdf
 
-    fmt = FORMATS[job.fmt]
+    fmt = print_format(profile(printer)) if job.fmt == "print" else FORMATS[job.fmt]
     return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots, theme=theme,
                       base=base, modified=job.when, page_map=job.page_map)
 
@@ -166,6 +169,7 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
     theme = resolve(project, sources)
     for fmt in options.formats:
         _suffix(fmt)
+    _check_catalogues(sources, chosen, project.layout)
     shared = cache_mod.shared_digest(sources, theme)
     plans: list[_Plan] = []
     for edition in chosen:
@@ -184,7 +188,8 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
         entry = cache_mod.lookup(project.cache, plan.key)
         assert entry is not None and entry.has(options.formats), plan.edition.id
         result = entry.result
-        for fmt in options.formats:
+        # each print file comes with its cover wrap ("cover": not a format of its own)
+        for fmt in options.formats + (("cover",) if "print" in options.formats and entry.has(["cover"]) else ()):
             target = _target(options.out or project.build, sources, plan.edition, fmt, options.profile)
             if not options.cache_only:
                 _place(entry.file(fmt), target)
@@ -252,7 +257,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
         return
     jobs_list: list[Job] = []
     prepared: dict[str, Prepared] = {}
-    with tempfile.TemporaryDirectory(prefix="publish-build-", dir=_scratch(project)) as tmp:
+    with _scratch_folder(project) as tmp:
         for plan in plans:
             edition = plan.edition
             p = prepared[edition.id] = prepare(project, sources, edition, theme, draft=options.draft, when=plan.when)
@@ -265,7 +270,8 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                                          page_map=fmt == "print"))
             if "epub" in plan.missing and "print" not in plan.missing and plan.cached_starts() is None:
                 jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
-        args = (sources.book.trim, sources.root.resolve(), [sources.root.resolve()], theme)
+        root_dir = sources.root.resolve()
+        args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
         layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report)
         if errors:
             raise RenderError(errors)
@@ -281,8 +287,16 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme,
                       draft=options.draft)
                 report.step(edition.id, "EPUB written")
-            result = {"pages": {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"},
-                      "coverage": p.coverage.percent, "when": p.when.isoformat()}
+            counts = {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"}
+            result: dict[str, Any] = {"pages": counts, "coverage": p.coverage.percent, "when": p.when.isoformat()}
+            if "print" in plan.missing:   # the cover wrap, its spine from the interior's real page count
+                files["cover"] = Path(tmp) / edition.id / "cover"
+                spine = _cover_wrap(sources, p, files["cover"], pages[(edition.id, "print")], theme=theme,
+                                    draft=options.draft)
+                counts["cover"] = 1
+                result["spine_mm"] = spine
+                report.step(edition.id, "cover wrap rendered",
+                            f"spine {spine:.2f} mm for {pages[(edition.id, 'print')]} pages")
             if "print" in plan.missing:
                 result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
             cache_mod.store(project.cache, plan.key, files, result)
@@ -292,7 +306,8 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
     layouts: dict[str, tuple] = {}
     pages: dict[tuple[str, str], int] = {}
     errors: list[Problem] = []
-    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and len(jobs_list) > 1 else nullcontext() as pool:
+    folders = {job.target.parent for job in jobs_list if job.target is not None}
+    with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         for job, future in pending:
             try:
@@ -300,6 +315,9 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
             except RenderError as exc:
                 errors += exc.problems
                 continue
+            except OSError as exc:  # disk full, read-only or forbidden output: name the file
+                raise RenderError(f"cannot write: {exc.strerror}",
+                                  Location(relpath(exc.filename or job.target or "."))) from exc
             if job.page_map:
                 layouts[job.edition] = result.starts
             if job.target is not None:
@@ -310,11 +328,96 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
     return layouts, pages, errors
 
 
-def _scratch(project: Project) -> Path:
-    """Temporary files live in the project's cache (same file system as the cache: renames are atomic)."""
-    folder = project.cache / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, theme: Theme, draft: bool) -> float:
+    """Write the print edition's cover wrap to ``target``; its spine width (mm)."""
+    from .prepress.coverwrap import write_cover_wrap
+    from .vocab import bcp47
+
+    geo = write_cover_wrap(target, view=p.view, lang=bcp47(p.edition.locales[0]), isbn=p.edition.isbn.get("print", ""),
+                           printer=sources.book.printer, pages=pages, trim=sources.book.trim, fonts_css=p.css,
+                           latin_font=p.fonts.latin, roots=[sources.root.resolve()], base=sources.root.resolve(),
+                           when=p.when, draft=draft, theme=theme)
+    return geo.spine
+
+
+@contextmanager
+def _workers(jobs: int, folders: set[Path]) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that ignore Ctrl-C (the parent handles it), die with their parent, and are
+    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages; their
+    temporary files in ``folders`` are then removed."""
+    if jobs <= 1:
+        yield None
+        return
+    pool = _Pool(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with suppress(OSError, AttributeError):
+                process.kill()
+        for process in processes:
+            with suppress(OSError, AttributeError, AssertionError):
+                process.join(10)
+        for folder in folders:
+            atomic.sweep(folder)
+        raise
+    pool.shutdown(wait=True)
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
+        """Workers are forked here: SIGINT stays blocked until each has set its own handler."""
+        import signal
+
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _worker_start(parent: int) -> None:
+    import ctypes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _check_catalogues(sources: Sources, chosen: list[Edition], layout: Layout) -> None:
+    """An edition in a language with no catalogue at all would be the source text under a
+    translated title: refuse it, located at the edition's locale in book.yaml."""
+    doc = sources.documents["book"]
+    problems = []
+    for edition in chosen:
+        i = sources.book.editions.index(edition)
+        for j, locale in enumerate(edition.locales):
+            folder = layout.root / locale / "LC_MESSAGES" / sources.book.id
+            if locale == sources.book.source_locale or any(folder.glob("*.po")):
+                continue
+            problems.append(Problem(doc.locate(("editions", i, "locales", j)), Severity.ERROR,
+                                    f"edition {edition.id}: no catalogue for {locale} in {relpath(folder)} "
+                                    f"(run: publish catalog update {relpath(sources.root)} -l {locale})",
+                                    "catalog.missing"))
+    if problems:
+        raise CatalogError(problems)
+
+
+@contextmanager
+def _scratch_folder(project: Project) -> Iterator[str]:
+    """Temporary files live in the project's cache (same file system as the cache: renames are atomic),
+    in a folder named with our pid, so the next run removes it if this one is killed."""
+    folder = atomic.temporary_folder_beside(project.cache / "tmp" / "build")
+    try:
+        yield str(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _place(source: Path, target: Path) -> None:
@@ -331,7 +434,7 @@ def _place(source: Path, target: Path) -> None:
 
 def _target(out: Path, sources: Sources, edition: Edition, fmt: str, profile: str | None = None) -> Path:
     stem = f"{sources.book.id}-{edition.id}" + (f"-{profile}" if profile else "")
-    return out / sources.book.id / edition.id / f"{stem}.{_suffix(fmt)}"
+    return out / sources.book.id / edition.id / f"{stem}.{'cover.pdf' if fmt == 'cover' else _suffix(fmt)}"
 
 
 def _epub(sources: Sources, p: Prepared, starts: tuple, target: Path, *, cache: Path, theme: Theme,

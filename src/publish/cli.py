@@ -7,33 +7,86 @@ with its category's exit code. Anything unexpected prints one line and leaves th
 
 from __future__ import annotations
 
+import errno
+import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import PublishError
+from . import INTERRUPTED, __version__
+from .errors import PublishError, relpath
 
 CRASH_LOG = Path(".publish-cache/crash.log")
 
 
+_OS_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EIO,
+              errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG, errno.EMFILE, errno.ENFILE}
+"""What the machine, not the program, does wrong: a located error, not a crash."""
+_CATEGORY = {"check": 2, "catalog": 3, "build": 4, "release": 5}
+"""Exit code of an OS fault by command: the category of the stage that could not write."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, raised by our SIGINT handler: not a KeyboardInterrupt, so click cannot turn it into
+    "Aborted!", and not an Exception, so nothing on the way swallows it; ``finally`` blocks run (temporary
+    files removed, worker processes killed). The handler stays installed, so a second Ctrl-C works even
+    if a C callback swallowed the first."""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
 class _Group(click.Group):
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
+        """Ctrl-C from the first moment of a command to its end: one line, exit 130."""
+        installed = threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # a background job (`cmd &`) keeps ignoring it
+        previous = signal.signal(signal.SIGINT, _on_sigint) if installed else None
+        try:
+            return super().main(*args, **kwargs)
+        except Interrupted:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the rest is printing one line
+            click.echo(INTERRUPTED, err=True)
+            if sys.stderr is sys.__stderr__:  # the real command: skip exit hooks that could block
+                sys.stderr.flush()
+                os._exit(130)
+            sys.exit(130)
+        finally:
+            if installed:
+                signal.signal(signal.SIGINT, previous)
+
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("publish: interrupted; outputs left as they were", err=True)
+            click.echo(INTERRUPTED, err=True)
             sys.exit(130)
+        except OSError as exc:
+            if exc.errno not in _OS_FAULTS:
+                return self._crash(exc)
+            where = relpath(exc.filename) if exc.filename else "publish"
+            click.echo(f"{where}: error: {exc.strerror}", err=True)
+            sys.exit(_CATEGORY.get(ctx.invoked_subcommand or "", 1))
         except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into a message
+            return self._crash(exc)
+
+    @staticmethod
+    def _crash(exc: Exception) -> None:
+        try:
             CRASH_LOG.parent.mkdir(parents=True, exist_ok=True)
             CRASH_LOG.write_text(traceback.format_exc(), encoding="utf-8")
-            click.echo(f"publish: internal error: {type(exc).__name__}: {exc} "
-                       f"(traceback in {CRASH_LOG})", err=True)
-            sys.exit(70)
+            where = f"traceback in {CRASH_LOG}"
+        except OSError as log_error:
+            where = f"no crash log: {log_error.strerror}"
+        click.echo(f"publish: internal error: {type(exc).__name__}: {exc} ({where})", err=True)
+        sys.exit(70)
 
 
 def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]

@@ -9,9 +9,10 @@ translatable; :mod:`publish.catalogs.extract` decides which by walking these mod
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from .vocab import ROLES
 
@@ -30,6 +31,14 @@ def _no_surrounding_space(value: str) -> str:
     return value
 
 
+def _real_date(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date of the calendar") from None
+    return value
+
+
 def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
@@ -40,9 +49,10 @@ EditionId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]+(-[A-Za-z0-9
 Text = Annotated[str, AfterValidator(_no_surrounding_space)]
 """Text for readers: translatable, inline Markdown allowed."""
 Paragraphs = Annotated[tuple[Text, ...], BeforeValidator(_one_or_many)]
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-Year = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
-Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|in|pt)$")]
+# [0-9], not \d: the regex engine's \d also matches full-width and other scripts' digits
+IsoDate = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)]
+Year = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Length = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\.[0-9]+)?(mm|cm|in|pt)$")]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
 
@@ -128,6 +138,26 @@ class Price(Frozen):
     """Where the price applies: ``WORLD`` or ISO 3166-1 country codes."""
 
 
+PrinterId = Literal["generic", "kdp", "ingramspark"]
+
+
+class Printer(Frozen):
+    profile: PrinterId = "generic"
+    """The printer profile the print files follow (:mod:`publish.prepress.profiles`)."""
+    paper: str | None = None
+    """A paper stock of that profile (``white``, ``cream``…); the profile's first by default."""
+
+    @model_validator(mode="after")
+    def _known_paper(self) -> Printer:
+        from .prepress.profiles import PROFILES
+
+        papers = [p.name for p in PROFILES[self.profile].papers]
+        if self.paper is not None and self.paper not in papers:
+            raise ValueError(f"paper {self.paper!r} is not a stock of printer profile {self.profile} "
+                             f"(known: {', '.join(papers)})")
+        return self
+
+
 class Edition(Frozen):
     id: EditionId
     """``en``, ``zh-Hans``, ``zh-Hant``, ``bilingual``: used in file names."""
@@ -172,8 +202,14 @@ class Book(Frozen):
     rights: Text
     """The book's rights statement (translatable)."""
     trim: Trim
+    printer: Printer = Printer()
+    """The printer profile of the print files and the cover wrap."""
+    blurb: Paragraphs = ()
+    """The back-cover text of the print editions (translatable)."""
     glossary: str | None = None
     """Path of the glossary file, inside the book folder."""
+    allow_private_links: bool = False
+    """Allow links to loopback, private and link-local hosts (``127.0.0.1``, ``169.254.169.254``)."""
     theme: str = "default"
     """The design: the built-in ``default``, or a theme folder of the project (``themes/<name>``)."""
     stylesheets: tuple[str, ...] = ()
@@ -188,8 +224,8 @@ class Book(Frozen):
     """Profile ids in book order; each is ``profiles/<id>.yaml``."""
     description: Paragraphs = ()
     """The book's description for retailers and the EPUB's ``dc:description`` (translatable)."""
-    blurb: Text | None = None
-    """A one- or two-sentence description (ONIX short description; translatable)."""
+    short_description: Text | None = None
+    """A one- or two-sentence description for retailers (ONIX short description; translatable)."""
     subjects: Subjects | None = None
     imprint: Id | None = None
     """The imprint the book is published under, an organisation id (ONIX Imprint)."""

@@ -8,6 +8,7 @@ locales, paths) → warn about rights that are pending or incomplete.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 import unicodedata
@@ -22,7 +23,8 @@ from stdnum import isbn as stdisbn
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as IsbnError
 
-from .errors import Location, Problem, Severity, SourceError, relpath
+from . import links
+from .errors import Location, Problem, PublishError, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
 from .vocab import LANGUAGES
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
@@ -41,12 +43,18 @@ _INVISIBLE = {
 _PATTERN_HINTS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be a lowercase id of letters, digits and hyphens, like 'li-junmin'",
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "must be an id of letters, digits and hyphens, like 'zh-Hans'",
-    r"^\d{4}-\d{2}-\d{2}$": "must be a date written YYYY-MM-DD, like \"2025-06-03\"",
-    r"^\d{4}$": "must be a year of four digits, like \"2025\"",
-    r"^\d+(\.\d+)?(mm|cm|in|pt)$": "must be a length with a unit, like 148mm",
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be a date written YYYY-MM-DD in ASCII digits, like \"2025-06-03\"",
+    r"^[0-9]{4}$": "must be a year of four ASCII digits, like \"2025\"",
+    r"^[0-9]+(\.[0-9]+)?(mm|cm|in|pt)$": "must be a length with a unit, like 148mm",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an e-mail address",
     r"^https?://[^\s]+$": "must be an http(s) URL",
 }
+
+
+ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LONGEST_WORD = 60
+"""Characters a run with no break opportunity may have in prose before it would leave the page."""
+_BREAKS = re.compile(r"[\s\-/\u2010-\u2015\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 
 @dataclass(frozen=True)
@@ -89,13 +97,18 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
     documents = {"book": book_doc}
     profiles: list[Profile] = []
     if book is not None:
-        _check_book_refs(book_doc, book, root)
-        for pid, doc in _profile_documents(book_doc, book, root):
-            profile = _validate(doc, Profile)
-            documents.setdefault(pid, doc)
-            if profile is not None:
-                _check_profile(doc, profile, book, pid)
-                profiles.append(profile)
+        book = _check_book_refs(book_doc, book, root)
+    # the profiles are read even when book.yaml is invalid, so one run reports every file's problems
+    for pid, doc in _profile_documents(book_doc, _listed_profiles(book_doc, book), root):
+        profile = _validate(doc, Profile)
+        documents.setdefault(pid, doc)
+        if profile is not None and book is not None:
+            _check_profile(doc, profile, book, pid)
+            profiles.append(profile)
+    allow_private = book.allow_private_links if book is not None else False
+    for doc in documents.values():
+        if isinstance(doc.data, dict):
+            _scan_links(doc, doc.data, (), allow_private)
     problems = [p for d in documents.values() for p in d.problems]
     if book is not None:
         problems += [p for d in _orphans(root, book) for p in d]
@@ -105,6 +118,16 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
     sources = Sources(root, book, tuple(profiles), documents,
                       tuple(p for p in problems if not p.is_error))
     return sources, problems
+
+
+def _listed_profiles(doc: YamlDocument, book: Book | None) -> list[str]:
+    """The profile ids book.yaml lists: from the model, or from the raw data of an invalid file."""
+    if book is not None:
+        return list(book.profiles)
+    raw = doc.data.get("profiles") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list):
+        return []
+    return [p if isinstance(p, str) and ID.match(p) else "" for p in raw]
 
 
 def check_profile(root: Path, profile_id: str) -> list[Problem]:
@@ -208,6 +231,34 @@ def _scan_characters(doc: YamlDocument, value: Any, path: FieldPath) -> None:
     elif isinstance(value, str):
         prose = any(isinstance(p, str) and p in PROSE_KEYS for p in path)
         _scan_text(doc, value, path, prose=prose)
+        if prose:
+            _scan_words(doc, value, path)
+
+
+def _scan_links(doc: YamlDocument, value: Any, path: FieldPath, allow_private: bool) -> None:
+    """Every URL field and inline link against the link policy (:mod:`publish.links`)."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _scan_links(doc, sub, path + (key,), allow_private)
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            _scan_links(doc, sub, path + (i,), allow_private)
+    elif isinstance(value, str):
+        urls = [value] if path and path[-1] == "url" else [m.group(2) for m in links.INLINE_LINK.finditer(value)]
+        for url in urls:
+            reason = links.refusal(url)
+            if reason is not None and "scheme" not in reason and not allow_private:  # schemes: the schema
+                doc.error(path, f"link {url} refused: {reason} (published links go to public hosts; "
+                          "book.yaml 'allow_private_links: true' allows private ones)", kind="link.refused")
+
+
+def _scan_words(doc: YamlDocument, text: str, path: FieldPath) -> None:
+    """Words too long for any line of the page."""
+    for word in _BREAKS.split(links.INLINE_LINK.sub(r"\1", text)):
+        if len(word) > LONGEST_WORD:
+            doc.error(path, f"a word of {len(word)} characters with no break opportunity ({word[:20]}…) "
+                      f"would run off the page: more than {LONGEST_WORD} allowed", kind="text.long-word")
+            return
 
 
 def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, key: bool = False) -> None:
@@ -218,7 +269,9 @@ def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, ke
         if what is None:
             continue
         msg = f"{what} character U+{ord(char):04X} at offset {offset} of '{format_path(path)}'"
-        if prose and not key:
+        if what == "control":  # no output format can hold it (XML refuses C0 controls): never printable
+            doc.error(path, msg + ": not allowed in sources (remove it)", key=key, kind="text.control")
+        elif prose and not key:
             doc.warning(path, msg + ": invisible in print, remove it unless intended", kind="text.invisible")
         else:
             doc.error(path, msg + ": not allowed in ids and metadata", key=key, kind="text.invisible")
@@ -235,7 +288,8 @@ def _duplicates(doc: YamlDocument, items: Iterator[tuple[FieldPath, str]], what:
             seen[value] = path
 
 
-def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
+def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> Book:
+    """Check what the schema cannot; return the book with its ISBNs in canonical form."""
     _check_locale(doc, ("source_locale",), book.source_locale)
     _duplicates(doc, ((("people", i, "id"), p.id) for i, p in enumerate(book.people)), "person id")
     _duplicates(doc, ((("organizations", i, "id"), o.id) for i, o in enumerate(book.organizations)),
@@ -255,13 +309,21 @@ def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
                 doc.error(("contributors", i, "roles", j), f"unknown MARC relator code '{role}'{hint}",
                           kind="book.relator")
     isbns: list[tuple[FieldPath, str]] = []
+    editions = []
     for i, edition in enumerate(book.editions):
         for j, code in enumerate(edition.locales):
             _check_locale(doc, ("editions", i, "locales", j), code)
+        canonical: dict[str, str] = {}
         for fmt, number in edition.isbn.items():
             path = ("editions", i, "isbn", fmt)
+            if not number.isascii():
+                doc.error(path, f"ISBN {number!r} holds characters other than ASCII digits, hyphens and spaces "
+                          "(full-width digits?): write it in ASCII", kind="book.isbn")
+                continue
             try:
-                isbns.append((path, stdisbn.to_isbn13(stdisbn.validate(number))))
+                digits = stdisbn.to_isbn13(stdisbn.validate(number))
+                canonical[fmt] = stdisbn.format(digits)
+                isbns.append((path, digits))
             except InvalidChecksum:
                 digits = isbn_digits(number)
                 from stdnum import ean
@@ -270,10 +332,13 @@ def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> None:
                           kind="book.isbn")
             except IsbnError as exc:
                 doc.error(path, f"'{number}' is not a valid ISBN: {getattr(exc, 'message', exc)}", kind="book.isbn")
+        editions.append(edition.model_copy(update={"isbn": canonical}))
     _duplicates(doc, iter(isbns), "ISBN")
     _check_retail(doc, book, orgs)
     if book.glossary is not None:
         _inside(doc, ("glossary",), root, root / book.glossary, must_exist=True)
+    # ISBN-10 and spaced forms become hyphenated ISBN-13, the one form every output writes
+    return book.model_copy(update={"editions": tuple(editions)})
 
 
 def _check_retail(doc: YamlDocument, book: Book, orgs: set[str]) -> None:
@@ -312,10 +377,15 @@ def _licence(doc: YamlDocument, path: FieldPath, spdx: str | None) -> None:
 
 def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
     try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
+        parsed = Locale.parse(code)
+    except (UnknownLocaleError, ValueError, TypeError):
         doc.error(path, f"unknown locale code '{code}' (use Babel codes such as en, zh_Hans, zh_Hant)",
                   kind="book.locale")
+        return
+    language = code.replace("-", "_").split("_")[0]
+    if parsed.language != language:  # Babel's aliases: iw → he, in → id, ji → yi, mo → ro
+        doc.error(path, f"locale code '{code}' is deprecated: Babel reads it as '{parsed}'; write "
+                  f"'{code.replace(language, parsed.language, 1)}'", kind="book.locale")
         return
     if code not in LANGUAGES:
         doc.error(path, f"locale '{code}' is not one this toolkit publishes (fonts, interface labels and ONIX "
@@ -327,6 +397,15 @@ def _ref(doc: YamlDocument, path: FieldPath, value: str | None, known: set[str],
         close = difflib.get_close_matches(value, sorted(known), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         doc.error(path, f"no {what} with id '{value}' in book.yaml{hint}", kind="book.reference")
+
+
+def inside_book(root: Path, path: Path, error: type[PublishError] = SourceError) -> Path:
+    """``path``, unless it resolves (symlinks, ``..``) outside the book folder: then ``error``."""
+    real_root, real = root.resolve(), path.resolve()
+    if real != real_root and real_root not in real.parents:
+        shown = str(Path(relpath(path.parent)) / path.name)  # the link's own name, not its target's
+        raise error(f"{shown} leads outside the book folder (to {real}): refused", Location(shown))
+    return path
 
 
 def _inside(doc: YamlDocument, path: FieldPath, root: Path, target: Path, *, must_exist: bool) -> bool:
@@ -342,10 +421,10 @@ def _inside(doc: YamlDocument, path: FieldPath, root: Path, target: Path, *, mus
     return True
 
 
-def _profile_documents(book_doc: YamlDocument, book: Book, root: Path) -> Iterator[tuple[str, YamlDocument]]:
+def _profile_documents(book_doc: YamlDocument, listed: list[str], root: Path) -> Iterator[tuple[str, YamlDocument]]:
     seen: set[str] = set()
-    for i, pid in enumerate(book.profiles):
-        if pid in seen:
+    for i, pid in enumerate(listed):
+        if not pid or pid in seen:
             continue
         seen.add(pid)
         path = root / "profiles" / f"{pid}.yaml"

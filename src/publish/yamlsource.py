@@ -109,6 +109,11 @@ def read_yaml(path: Path, shown: str) -> YamlDocument:
     except YAMLError as exc:
         doc.problems.append(Problem(Location(shown), Severity.ERROR, f"invalid YAML: {exc}", "yaml.syntax"))
         return doc
+    except (AssertionError, TypeError, ValueError, LookupError, RecursionError) as exc:
+        # ruamel's own failures on hostile input (``%YAML 1.11`` asserts), found by tests/faults/test_fuzz.py
+        doc.problems.append(Problem(Location(shown, 1, 1), Severity.ERROR,
+                                    f"invalid YAML: {exc or type(exc).__name__}", "yaml.syntax"))
+        return doc
     if root is None:
         doc.problems.append(Problem(Location(shown, 1, 1), Severity.ERROR, "file is empty", "yaml.empty"))
         return doc

@@ -31,7 +31,7 @@ ISBNS = {"print": "978-0-9999900-0-1", "pdf": "978-0-9999900-1-8", "epub": "978-
 RETAIL = {  # what retailers ingest, as an editor writes it in book.yaml (docs/sources.md)
     "description": ["The life and work of Wang Fang, a physician, told from her own account.",
                     "One profile, with an interview."],
-    "blurb": "A physician's life, in her own words.",
+    "short_description": "A physician's life, in her own words.",
     "subjects": {"thema": ["DNXM", "MBGR"], "bisac": ["BIO017000"], "main": "thema"},
     "imprint": "tiny-press",
 }
@@ -75,8 +75,8 @@ def test_bundle_has_every_artifact_and_verifies(bundles: dict) -> None:
     folder = bundles["first"].folder
     assert folder.name == "minimal-1.0.0"
     names = sorted(p.name for p in folder.iterdir())
-    for suffix in ("print.pdf", "pdf", "epub", "cover.jpg", "cover-thumb.jpg"):
-        assert f"minimal-en-1.0.0{'-' if 'cover' in suffix else '.'}{suffix}" in names, names
+    for suffix in ("print.pdf", "cover.pdf", "pdf", "epub", "cover.jpg", "cover-thumb.jpg"):
+        assert f"minimal-en-1.0.0{'-' if suffix.endswith('.jpg') else '.'}{suffix}" in names, names
     for name in ("SHA256SUMS", "manifest.json", "onix.xml", "RELEASE.md", "index.html"):
         assert name in names
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
@@ -102,7 +102,15 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     for name, a in listed.items():
         path = folder / name
         assert path.stat().st_size == a["bytes"] and digest(path) == a["sha256"]
-    assert {a["format"] for a in data["artifacts"]} == {"print", "pdf", "epub", "cover", "ace-report"}
+    assert {a["format"] for a in data["artifacts"]} == {"print", "cover-wrap", "pdf", "epub", "cover",
+                                                      "ace-report"}
+    wrap = next(a for a in data["artifacts"] if a["format"] == "cover-wrap")
+    interior = next(a for a in data["artifacts"] if a["format"] == "print")
+    # the spine from the interior's real page count × the generic profile's offset paper (0.05 mm a page)
+    assert wrap["pages"] == 1 and wrap["spine_mm"] == round(interior["pages"] * 0.05, 3)
+    assert wrap["isbn"] == ISBNS["print"].replace("-", "")
+    assert set(wrap["validators"]) == {"preflight cover (generic)", "pdfcpu strict", "qpdf --check"}
+    assert {"preflight (generic)", "pdfcpu strict"} <= set(interior["validators"])
     epub = next(a for a in data["artifacts"] if a["format"] == "epub")
     assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
     tools = {k.split()[0]: v for k, v in epub["validators"].items()}
@@ -163,7 +171,7 @@ def test_onix_prices_sale_status_and_texts_come_from_book_yaml(bundles: dict) ->
     text = epub.findtext("o:CollateralDetail/o:TextContent[o:TextType='03']/o:Text", "", NS)
     assert RETAIL["description"][0] in text
     assert epub.findtext("o:CollateralDetail/o:TextContent[o:TextType='02']/o:Text", "", NS).endswith(
-        RETAIL["blurb"] + "</p>")
+        RETAIL["short_description"] + "</p>")
     bio = epub.findtext("o:DescriptiveDetail/o:Contributor/o:BiographicalNote", "", NS)
     assert bio == "Zhang Wei edits the Tiny Press profiles."
     cover = epub.findtext("o:CollateralDetail/o:SupportingResource/o:ResourceVersion/o:ResourceLink", "", NS)

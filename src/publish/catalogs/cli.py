@@ -183,6 +183,8 @@ def check_(paths: tuple[Path, ...], fmt: str, books: Path) -> None:
 def convert(book: str | None, source: str, target: str, config: str, width: int | None, no_wrap: bool,
             locations: str | None) -> None:
     """Derive TARGET catalogues from SOURCE with OpenCC; reviewed entries survive every run."""
+    from ..errors import CatalogError
+    from ..sources import inside_book
     from .convert import Converter, convert_file, read_phrases
     from .qa import book_glossary
     from .units import domains
@@ -191,7 +193,8 @@ def convert(book: str | None, source: str, target: str, config: str, width: int 
     layout, sources, project = _book(book)
     style = _project_style(project, width, no_wrap, locations)
     # one phrase source: the glossary's zh_Hant column, then the phrase file's extra lines
-    phrases = read_phrases(sources.root / "opencc-phrases.txt", book_glossary(sources.root))
+    phrase_file = inside_book(sources.root, sources.root / "opencc-phrases.txt", CatalogError)  # no symlink out
+    phrases = read_phrases(phrase_file, book_glossary(sources.root))
     converter = Converter(config, phrases)
     for domain in domains(sources):
         hans, hant = layout.catalogue(source, domain), layout.catalogue(target, domain)

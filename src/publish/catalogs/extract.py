@@ -23,6 +23,8 @@ from . import pofile
 from .units import INTERFACE, Unit, all_units, domains
 
 _DATE = re.compile(rb'"POT-Creation-Date: [^"\\]*\\n"')
+_GENERATOR = re.compile(rb'"Generated-By: [^"\\]*\\n"')
+"""Babel's version stamp: a fresh machine with another Babel must not rewrite unchanged templates."""
 
 
 @dataclass(frozen=True)
@@ -116,11 +118,13 @@ def write_template(path: Path, catalog: Catalog) -> bool:
     new = pofile.render(catalog)
     previous = pofile.snapshot(path) if path.exists() else None
     if previous is not None:
-        old_date = _DATE.search(previous.plain())
-        if old_date:
-            same_date = _DATE.sub(lambda _m: old_date.group(0), new, count=1)
-            if _normal_equal(same_date, previous.plain(), path):
-                return False
+        same = new
+        for volatile in (_DATE, _GENERATOR):  # header lines that change with the clock or the machine
+            old_line = volatile.search(previous.plain())
+            if old_line:
+                same = volatile.sub(lambda _m, line=old_line: line.group(0), same, count=1)  # type: ignore[misc]
+        if _normal_equal(same, previous.plain(), path):
+            return False
     return pofile.commit(new, path, previous)
 
 

@@ -154,6 +154,10 @@ def parse(data: bytes, shown: str) -> Catalog:
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
         raise CatalogError([Problem(Location(shown, line), Severity.ERROR, str(exc), "po.syntax")]) from exc
+    except (ValueError, LookupError) as exc:  # Babel's own errors on garbage, found by tests/faults/test_fuzz.py
+        line = data.count(b"\n", 0, exc.start) + 1 if isinstance(exc, UnicodeDecodeError) else None
+        raise CatalogError([Problem(Location(shown, line), Severity.ERROR,
+                                    f"not a readable catalogue: {exc}", "po.syntax")]) from exc
     drop_guessed_formats(catalog)
     return catalog
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from .. import atomic
 from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
 from ..errors import Location, Problem, ReleaseError, Severity, relpath
 from ..progress import Reporter
@@ -32,11 +34,13 @@ from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
+from .preflight import pdfcpu_strict, print_preflight
 from .retail import RetailText, retail_texts, sale_status
 from .validators import matterhorn, pdffonts, qpdf_check
 
 Cached = tuple["cache_mod.Entry", datetime]
-SUFFIX = SUFFIXES
+SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
+VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+_-]{0,62}[0-9A-Za-z])?")
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 
 
@@ -67,8 +71,9 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     from ..theme import resolve
 
     version, draft, exclude = options.version, options.draft, options.exclude
-    if not version or any(c in version for c in "/\\ ") or version.startswith("."):
-        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0")
+    if not VERSION.fullmatch(version):  # before anything is read or built
+        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
+                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
@@ -84,8 +89,11 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
         problems += gate.copyright_year(sources, edition_id, when)
         for fmt, reports in result["validators"].items():
             problems += gate.validators(Path(f"{sources.book.id}-{edition_id}.{SUFFIX[fmt]}"), reports)
+        if "cover" not in result["validators"]:
+            problems += gate.no_cover_wrap(sources, edition_id)
     if problems and not draft:
         raise ReleaseError(problems)
+    atomic.checkpoint("release-built")
     name = f"{sources.book.id}-{version}" + ("-draft" if draft else "")
     folder = (options.out or project.dist) / name
     written = _write_bundle(sources, entries, folder, version=version, draft=draft, exclude=exclude,
@@ -117,7 +125,8 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
         entry = cache_mod.lookup(project.cache, key)
         assert entry is not None
         entries[edition_id] = (entry, when)
-        if set(entry.result.get("validators", {})) != set(ALL_FORMATS) or not entry.has(("ace",)):
+        wanted = {*ALL_FORMATS, *(["cover"] if entry.has(["cover"]) else [])}
+        if set(entry.result.get("validators", {})) != wanted or not entry.has(("ace",)):
             unchecked[edition_id] = entry
     with tempfile.TemporaryDirectory(prefix="publish-check-") as work:
         copies = {}
@@ -130,13 +139,22 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
             ran = [("epub", report) for report in epubs[edition_id].reports]
             ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
             ran.append(("pdf", matterhorn(entry.file("pdf"))))
+            extra: dict[str, object] = {}
+            if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
+                checks["cover"] = {}
+                files = {f: entry.file(f) for f in ("print", "cover")}
+                ran += [(f, check(files[f])) for f in ("print", "cover") for check in (pdfcpu_strict, qpdf_check)]
+                ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
+                extra["spine_mm"] = entry.result.get("spine_mm")
             for fmt, report in ran:
                 checks[fmt][report.tool] = report.data()
             cache_mod.store(project.cache, keys[edition_id][0],
-                            {"epub": copies[edition_id], "ace": epubs[edition_id].ace_json}, {"validators": checks})
+                            {"epub": copies[edition_id], "ace": epubs[edition_id].ace_json},
+                            {"validators": checks, **extra})
             entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]),  # type: ignore[assignment]
                                    keys[edition_id][1])
             _step(progress, edition_id, "validated", "EPUBCheck, Ace, pdffonts, qpdf, Matterhorn"
+                  + (", print preflight" if entry.has(["cover"]) else "")
                   + (" (accessibility self-certified)" if epubs[edition_id].certified else ""))
     order = [e.id for e in sources.book.editions]
     return {e: entries[e] for e in order}, [e for e in order if e in fresh]
@@ -157,10 +175,10 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
     from .manifest import manifest, onix_for, sha256sums
     from .page import release_html, release_markdown
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    tmp = atomic.temporary_folder_beside(folder)
     try:
         rows = []
+        wraps: list[dict] = []
         for edition in sources.book.editions:
             entry, when = entries[edition.id]
             result = entry.result
@@ -176,7 +194,13 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                              "cover": f"{stem}-cover.jpg", "ace": f"{stem}.epub.ace.json",
                              "pages": result["pages"].get(fmt),
                              "coverage": result["coverage"], "validators": result["validators"][fmt]})
-        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems)
+            if "cover" in result["validators"]:
+                target = tmp / f"{stem}.{SUFFIX['cover']}"
+                shutil.copyfile(entry.file("cover"), target)
+                wraps.append({"edition": edition, "path": target, "spine_mm": result.get("spine_mm"),
+                              "coverage": result["coverage"], "validators": result["validators"]["cover"]})
+        data = manifest(sources, rows, version=version, draft=draft, exclude=exclude, problems=problems,
+                        wraps=wraps)
         (tmp / "onix.xml").write_bytes(onix_for(sources, rows, data, texts))
         (tmp / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n",
                                            encoding="utf-8")
@@ -195,12 +219,13 @@ def _write_bundle(sources: Sources, entries: dict[str, Cached], folder: Path, *,
                                             f"version {version} is already released and this file would "
                                             f"change: {why}; release a new version (or --force)",
                                             "release.immutable") for name, why in changed])
-        old = folder.parent / f".{folder.name}.old-{os.getpid()}"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        atomic.replace_folder(tmp, folder)  # dist/<release> is the old bundle or the new one, never missing
         return True
+    except OSError as exc:
+        where = exc.filename
+        if where is None or str(where).startswith(str(tmp)):
+            where = folder / Path(str(where)).relative_to(tmp) if where else folder
+        raise ReleaseError(f"cannot write the bundle: {exc.strerror}", Location(relpath(where))) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, atomic
 from ..catalogs.extract import Layout
 from ..model import Edition
 from ..render.fonts import fontset
@@ -148,26 +148,27 @@ def store(cache: Path, key: str, files: dict[str, Path], result: dict[str, Any])
     """Add the built files (and results) to the entry ``key``: what it had stays unless rebuilt. Written
     in a temporary folder renamed into place, so a reader never sees half an entry."""
     final = cache / "editions" / key
-    tmp = cache / "editions" / f".{key}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    merged: dict[str, Any] = {}
-    if (final / "result.json").is_file():
-        merged = json.loads((final / "result.json").read_text(encoding="utf-8"))
-        for old in final.iterdir():
-            if old.name != "result.json" and old.name not in {file_name(f) for f in files}:
-                shutil.copyfile(old, tmp / old.name)
-    for fmt, path in files.items():
-        shutil.copyfile(path, tmp / file_name(fmt))
-    for name, value in result.items():
-        merged[name] = {**merged.get(name, {}), **value} if isinstance(value, dict) else value
-    (tmp / "result.json").write_text(json.dumps(merged, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                     encoding="utf-8")
-    old_folder = final.parent / f".{key}.old-{os.getpid()}"
-    if final.exists():
-        os.replace(final, old_folder)
-    os.replace(tmp, final)
-    shutil.rmtree(old_folder, ignore_errors=True)
+    tmp = atomic.temporary_folder_beside(final)  # swept by the next run if this process is killed
+    try:
+        merged: dict[str, Any] = {}
+        if (final / "result.json").is_file():
+            merged = json.loads((final / "result.json").read_text(encoding="utf-8"))
+            for old in final.iterdir():
+                if old.name != "result.json" and old.name not in {file_name(f) for f in files}:
+                    shutil.copyfile(old, tmp / old.name)
+        for fmt, path in files.items():
+            shutil.copyfile(path, tmp / file_name(fmt))
+        for name, value in result.items():
+            merged[name] = {**merged.get(name, {}), **value} if isinstance(value, dict) else value
+        (tmp / "result.json").write_text(json.dumps(merged, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
+        atomic.replace_folder(tmp, final)  # the entry is never missing, even under kill -9
+    except OSError as exc:
+        if exc.filename is None or str(exc.filename).startswith(str(tmp)):
+            raise OSError(exc.errno, exc.strerror, str(final)) from exc
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return Entry(final)
 
 

@@ -135,3 +135,9 @@ def copyright_year(sources: Sources, edition_id: str, when: datetime) -> list[Pr
     return [_err(where, f"edition {edition_id}: the copyright page says © {year}, but the edition is dated "
                  f"{when:%Y-%m-%d} (dc:date, ONIX PublishingDate): set copyright.year to {when.year}",
                  "gate.year")]
+
+
+def no_cover_wrap(sources: Sources, edition_id: str) -> list[Problem]:
+    i = next(i for i, e in enumerate(sources.book.editions) if e.id == edition_id)
+    return [_err(sources.documents["book"].locate(("editions", i)),
+                 f"edition {edition_id}: no cover wrap was built for its print file", "gate.preflight")]

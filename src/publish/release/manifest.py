@@ -42,6 +42,12 @@ def _title(opf: ET.Element, ident: str) -> str:
     return el.text or "" if el is not None else ""
 
 
+def _verdict(r: dict[str, Any]) -> dict[str, Any]:
+    """A validator's result as manifest.json keeps it: counts and the verdict as data."""
+    return {"counts": dict(sorted(r["counts"].items())), "passed": bool(r["passed"]),
+            "fails_on": list(r["fails_on"]), "failures": list(r["messages"]), "notes": list(r["notes"])}
+
+
 def standards(fmt: str, opf: ET.Element, validators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """Each standard a file is held to, with what actually verified it (``verified_by`` empty: nothing did)."""
     ran = {tool: bool(r.get("passed")) for tool, r in validators.items()}
@@ -83,7 +89,7 @@ def _licences(sources: Sources, exclude: tuple[str, ...]) -> dict[str, Any]:
 
 
 def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draft: bool, exclude: tuple[str, ...],
-             problems: list[Problem]) -> dict[str, Any]:
+             problems: list[Problem], wraps: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     artifacts = []
     covers_done = set()
     for row in rows:
@@ -95,10 +101,7 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
             "isbn": edition.isbn[row["fmt"]].replace("-", ""), "bytes": path.stat().st_size,
             "sha256": digest(path), "pages": row["pages"], "coverage": round(row["coverage"], 2),
             "cover": row["cover"], "thumbnail": row["cover"].replace("-cover.jpg", "-cover-thumb.jpg"),
-            "validators": {tool: {"counts": dict(sorted(r["counts"].items())), "passed": bool(r["passed"]),
-                                  "fails_on": list(r["fails_on"]), "failures": list(r["messages"]),
-                                  "notes": list(r["notes"])}
-                           for tool, r in sorted(row["validators"].items())},
+            "validators": {tool: _verdict(r) for tool, r in sorted(row["validators"].items())},
             "standards": standards(row["fmt"], row["opf"], row["validators"]),
         })
         if row["fmt"] == "epub":
@@ -114,7 +117,16 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
             artifacts.append({"file": cover.name, "edition": edition.id, "language": lang, "format": "cover",
                               "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
                               "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
-                              "validators": {}, "standards": []})
+                              "validators": {}})
+    for wrap in wraps or []:   # the print editions' cover wraps: one PDF page each, for the printer
+        edition, path = wrap["edition"], wrap["path"]
+        artifacts.append({"file": path.name, "edition": edition.id, "format": "cover-wrap",
+                          "language": ", ".join(bcp47(x) for x in edition.locales),
+                          "isbn": edition.isbn.get("print", "").replace("-", "") or None, "bytes": path.stat().st_size,
+                          "sha256": digest(path), "pages": 1, "spine_mm": wrap["spine_mm"],
+                          "coverage": round(wrap["coverage"], 2), "cover": None, "thumbnail": None,
+                          "validators": {tool: _verdict(r) for tool, r in sorted(wrap["validators"].items())},
+                          "standards": []})
     return {
         "book": sources.book.id, "version": version, "draft": draft,
         "source_date": max(r["when"] for r in rows).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -128,14 +140,16 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
     }
 
 
-def _measures(sources: Sources) -> tuple[tuple[str, str, str], ...]:
-    """The paperback's height and width: its trim (thickness needs the spine calculation, not here yet)."""
+def _measures(sources: Sources, spine_mm: float | None) -> tuple[tuple[str, str, str], ...]:
+    """The paperback's height and width (its trim) and thickness (the cover wrap's spine, when built)."""
     out = []
     for kind, length in (("height", sources.book.trim.height), ("width", sources.book.trim.width)):
         value, unit = re.fullmatch(r"([\d.]+)(mm|cm|in|pt)", length).groups()  # type: ignore[union-attr]
         if unit == "pt":
             value, unit = f"{float(value) * 25.4 / 72:.1f}", "mm"
         out.append((kind, value, unit))
+    if spine_mm:
+        out.append(("thickness", f"{float(spine_mm):g}", "mm"))
     return tuple(out)
 
 
@@ -154,6 +168,7 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any],
     book = sources.book
     orgs = {o.id: str(o.name) for o in book.organizations}
     people = {p.id: p for p in book.people}
+    spine = {a["edition"]: a.get("spine_mm") for a in data["artifacts"] if a["format"] == "cover-wrap"}
     products = []
     for row in rows:
         edition, opf = row["edition"], row["opf"]
@@ -185,7 +200,7 @@ def onix_for(sources: Sources, rows: list[dict[str, Any]], data: dict[str, Any],
             prices=prices(edition, row["fmt"]), for_sale=row["fmt"] not in edition.not_for_sale,
             draft=bool(data["draft"]), subjects=_subjects(sources), description=text.description,
             blurb=text.blurb, text_language=LANGUAGES.get(main.split("_")[0], "und"), cover=row["cover"],
-            measures=_measures(sources) if row["fmt"] == "print" else (),
+            measures=_measures(sources, spine.get(edition.id)) if row["fmt"] == "print" else (),
             imprint=orgs.get(book.imprint, "") if book.imprint else "",
             original=(bcp47(book.source_locale), str(book.title)) if main != book.source_locale else None,
             copyright=(book.copyright.year, orgs.get(book.copyright.holder, book.copyright.holder)),

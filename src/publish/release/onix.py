@@ -141,7 +141,7 @@ class OnixProduct:
     draft: bool = False  # a draft bundle: never announced as active or available
     subjects: tuple[tuple[str, str, bool], ...] = ()  # (scheme "thema" | "bisac", code, main subject)
     description: tuple[str, ...] = ()  # paragraphs, in the product's language
-    blurb: str = ""
+    blurb: str = ""  # the short description (book.yaml short_description)
     text_language: str = "eng"  # ISO 639-2/B of description and blurb
     cover: str = ""  # the front cover image's link (the bundle's cover file)
     measures: tuple[tuple[str, str, str], ...] = ()  # (height | width | thickness, value, unit)

@@ -27,6 +27,7 @@ FORMATS = {  # display order: short name, long name, media type
     "epub": ("EPUB 3", "Reflowable e-book", "application/epub+zip"),
     "pdf": ("PDF", "Tagged, PDF/UA-1", "application/pdf"),
     "print": ("Print PDF", "Print-ready, PDF/X-4", "application/pdf"),
+    "cover-wrap": ("Cover wrap", "Print cover: back, spine and front, with bleed", "application/pdf"),
     "cover": ("Cover", "JPEG image", "image/jpeg"),
     "ace-report": ("Ace report", "Accessibility check of the EPUB (JSON)", "application/json"),
 }

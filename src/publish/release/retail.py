@@ -1,6 +1,7 @@
 """The book's retail data for ONIX, in each edition's language, and the gate's rule on sale status.
 
-Descriptions, blurbs and contributors' biographical notes are translatable units of book.yaml; each
+Descriptions (``description``, else the back-cover ``blurb``), the short description and contributors'
+biographical notes are translatable units of book.yaml; each
 edition's ONIX products carry them in the edition's main language, from the same catalogues as the
 books. Prices come from book.yaml per edition and format; a released format needs a price or an
 explicit ``not_for_sale`` entry (no silent "free of charge").
@@ -34,8 +35,10 @@ def retail_texts(sources: Sources, layout: Layout, cache: Path) -> dict[str, Ret
     out = {}
     for edition in book.editions:
         tr = Translator(Localizer.prepare(sources, edition.locales[0], layout, cache))
-        description = tuple(t.main for t in tr.many(domain, "book", ("description",), book.description))
-        blurb = tr.text(domain, "book", ("blurb",), book.blurb)
+        # the description, or else the back-cover text (blurb), both translated like the book
+        description = tuple(t.main for t in tr.many(domain, "book", ("description",), book.description)) or \
+            tuple(t.main for t in tr.many(domain, "book", ("blurb",), book.blurb))
+        blurb = tr.text(domain, "book", ("short_description",), book.short_description)
         bios = {c.person: str(t) for i, c in enumerate(book.contributors)
                 if (t := tr.text(domain, "book", ("contributors", i, "biography"), c.biography))}
         out[edition.id] = RetailText(description, str(blurb or ""), bios)

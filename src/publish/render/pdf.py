@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import assets, atomic
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
+from ..prepress.profiles import GENERIC, PrinterProfile
 from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .fetcher import BookFetcher, Refused
@@ -52,11 +53,11 @@ class PdfFormat:
 @page {{ size: {trim.width} {trim.height}; bleed: {self.bleed}; marks: {self.marks};
         margin: 20mm {outer} 22mm 20mm; }}
 @page :left {{ margin-left: {outer}; margin-right: 20mm;
-  @top-left {{ content: string(book-title); font-size: 7.5pt; letter-spacing: 0.08em; }}
-  @bottom-left {{ content: counter(page); font-size: 8pt; }} }}
+  @top-left {{ content: string(book-title); {HEAD} }}
+  @bottom-left {{ content: counter(page); {FOLIO} }} }}
 @page :right {{
-  @top-right {{ content: string(profile-name); font-size: 7.5pt; letter-spacing: 0.08em; }}
-  @bottom-right {{ content: counter(page); font-size: 8pt; }} }}
+  @top-right {{ content: string(profile-name); {HEAD} }}
+  @bottom-right {{ content: counter(page); {FOLIO} }} }}
 @page front {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
 @page :blank {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
@@ -70,6 +71,17 @@ class PdfFormat:
 
     def options(self, identifier: bytes) -> dict[str, object]:
         return {"pdf_variant": self.variant, "pdf_identifier": identifier}
+
+    def finish(self, path: Path, identifier: bytes) -> int | None:
+        """Post-process the written file; the page count when it changed."""
+        _stable_document_id(path, identifier)
+        return None
+
+
+HEAD = "font-size: 7.5pt; letter-spacing: 0.08em; vertical-align: bottom; padding-bottom: 3mm;"
+FOLIO = "font-size: 8pt; vertical-align: top; padding-top: 5mm;"
+"""Running heads and folios near the text block, 13 mm or more inside the trim: inside every printer
+profile's minimum margin (IngramSpark's 0.5 in counts page numbers too)."""
 
 
 def _outer_margin(trim: Trim, *, inner_mm: float, body_pt: float) -> str:
@@ -89,16 +101,53 @@ def _mm(length: str) -> float:
 
 @dataclass(frozen=True)
 class PrintPdf(PdfFormat):
-    """PDF/X-4 for the printer: bleed, crop marks and a CMYK output intent (FOGRA39)."""
+    """PDF/X-4 for the printer: the printer profile's bleed, marks and page rule, a CMYK output intent
+    (FOGRA39); WeasyPrint lays out with bleed on every side and no marks, :mod:`publish.prepress.finish`
+    sets the boxes, draws the marks and pads the page count."""
+
+    profile: PrinterProfile = GENERIC
+
+    def finish(self, path: Path, identifier: bytes) -> int | None:
+        from ..prepress.finish import finish_pdf
+
+        return finish_pdf(path, self.profile, identifier=identifier).pages
 
     def colour_css(self) -> str:
-        # text in pure black ink (K only); rules and marks in CMYK: no DeviceRGB in the print file
-        return (f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
+        # text in pure black ink (K only); rules and marks in CMYK: no DeviceRGB in the print file.
+        # No cover in the interior (the printer takes the cover wrap as its own file): the front
+        # matter starts with the half-title on page 1, a recto
+        return (".cover { display: none; }\n"
+                f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
                 "components: cyan, magenta, yellow, black; }\n"
                 "html { color: device-cmyk(0 0 0 1); }\n"
                 ".credentials, .credit { border-color: device-cmyk(0 0 0 0.5); }\n"
-                ".rights-pending, .draft-mark { color: device-cmyk(0 0.9 0.85 0.25); "
-                "border-color: device-cmyk(0 0.9 0.85 0.25); }\n")
+                f".rights-pending, .draft-mark {{ color: {self.alert}; border-color: {self.alert}; }}\n")
+
+    @property
+    def alert(self) -> str:
+        """Draft and rights warnings: red, or grey in black ink for a black-and-white interior."""
+        return "device-cmyk(0 0 0 0.6)" if self.profile.interior == "bw" else "device-cmyk(0 0.9 0.85 0.25)"
+
+
+@dataclass(frozen=True)
+class CoverWrapPdf(PdfFormat):
+    """The print edition's cover wrap (:mod:`publish.prepress.coverwrap`): the page size and layout are
+    in the document; finished with pikepdf (boxes from the cover bleed, CMYK, output intent)."""
+
+    bleed_mm: float = 3.0
+
+    def page_css(self, trim: Trim) -> str:
+        return ""
+
+    def colour_css(self) -> str:
+        return (f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
+                "components: cyan, magenta, yellow, black; }\n")
+
+    def finish(self, path: Path, identifier: bytes) -> int | None:
+        from ..prepress.finish import finish_cover
+
+        finish_cover(path, self.bleed_mm, identifier=identifier)
+        return 1
 
 
 @dataclass(frozen=True)
@@ -109,8 +158,13 @@ class DigitalPdf(PdfFormat):
         return {**super().options(identifier), "pdf_tags": True}
 
 
+def print_format(profile: PrinterProfile) -> PrintPdf:
+    bleed = f"{profile.bleed_mm}mm" if profile.bleed_edges != "none" else "0"
+    return PrintPdf("print", "print.pdf", "pdf/x-4", bleed=bleed, marks="none", profile=profile)
+
+
 FORMATS: dict[str, PdfFormat] = {
-    "print": PrintPdf("print", "print.pdf", "pdf/x-4", bleed="3mm", marks="crop"),
+    "print": print_format(GENERIC),
     "pdf": DigitalPdf("pdf", "pdf", "pdf/ua-1"),
 }
 
@@ -196,7 +250,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
                 return Rendered(len(document.pages), starts)
             with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
-                _stable_document_id(tmp, identifier)
+                pages = fmt.finish(tmp, identifier) or len(document.pages)
                 if fmt.variant == "pdf/ua-1":
                     repair_tags(tmp)    # running heads and folios as Artifacts, the tree whole (pikepdf)
                 _raise_logged(log.messages, shown)
@@ -204,7 +258,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
         except Refused as exc:
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
-    return Rendered(len(document.pages), starts)
+    return Rendered(pages, starts)
 
 
 def _raise_logged(messages: list[str], shown: str) -> None:

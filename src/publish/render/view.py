@@ -122,6 +122,7 @@ def book_view(sources: Sources, tr: Translator) -> dict[str, Any]:
         "title": tr.text(d, "book", ("title",), book.title),
         "subtitle": tr.text(d, "book", ("subtitle",), book.subtitle),
         "rights": tr.text(d, "book", ("rights",), book.rights),
+        "blurb": tr.many(d, "book", ("blurb",), book.blurb),
         "publisher": _org(sources, tr, book.publisher),
         "copyright_year": book.copyright.year,
         "copyright_holder": _org(sources, tr, book.copyright.holder),
@@ -129,7 +130,7 @@ def book_view(sources: Sources, tr: Translator) -> dict[str, Any]:
                           "biography": tr.text(d, "book", ("contributors", i, "biography"), c.biography)}
                          for i, c in enumerate(book.contributors)],
         "description": tr.many(d, "book", ("description",), book.description),
-        "blurb": tr.text(d, "book", ("blurb",), book.blurb),
+        "short_description": tr.text(d, "book", ("short_description",), book.short_description),
         "profiles": [profile_view(sources, p, tr) for p in sources.profiles],
         "language_name": Locale.parse(tr.main.locale).get_display_name(tr.main.locale),
     }

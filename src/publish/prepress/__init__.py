@@ -1,0 +1,1 @@
+"""Prepress: printer profiles, print-file finishing (pikepdf) and the cover wrap."""
