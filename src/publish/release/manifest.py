@@ -117,7 +117,7 @@ def manifest(sources: Sources, rows: list[dict[str, Any]], *, version: str, draf
             artifacts.append({"file": cover.name, "edition": edition.id, "language": lang, "format": "cover",
                               "isbn": None, "bytes": cover.stat().st_size, "sha256": digest(cover), "pages": None,
                               "coverage": round(row["coverage"], 2), "cover": None, "thumbnail": None,
-                              "validators": {}})
+                              "validators": {}, "standards": []})
     for wrap in wraps or []:   # the print editions' cover wraps: one PDF page each, for the printer
         edition, path = wrap["edition"], wrap["path"]
         artifacts.append({"file": path.name, "edition": edition.id, "format": "cover-wrap",
