@@ -178,8 +178,11 @@ def test_onix_prices_sale_status_and_texts_come_from_book_yaml(bundles: dict) ->
     assert (bundles["first"].folder / cover).is_file()
     main = paperback.find("o:DescriptiveDetail/o:Subject[o:MainSubject]", NS)
     assert main is not None and main.findtext("o:SubjectCode", "", NS) == "DNXM"
-    assert [m.findtext("o:Measurement", "", NS) for m in paperback.findall("o:DescriptiveDetail/o:Measure", NS)] == \
-        ["210", "148"]
+    measures = {m.findtext("o:MeasureType", "", NS): m.findtext("o:Measurement", "", NS)
+                for m in paperback.findall("o:DescriptiveDetail/o:Measure", NS)}
+    data = json.loads((bundles["first"].folder / "manifest.json").read_text(encoding="utf-8"))
+    spine = next(a["spine_mm"] for a in data["artifacts"] if a["format"] == "cover-wrap")
+    assert measures == {"01": "210", "02": "148", "03": f"{spine:g}"}      # trim; thickness = the spine
 
 
 def test_a_draft_is_never_announced_for_sale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

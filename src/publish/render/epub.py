@@ -175,8 +175,8 @@ def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[n
 
 
 def _font_faces(fonts: list[Subset]) -> str:
-    return "".join(f'@font-face {{ font-family: "{f.family}"; src: url("../fonts/{f.filename}"); }}\n'
-                   for f in fonts)
+    return "".join(f'@font-face {{ font-family: "{f.family}"; font-style: {f.style}; font-weight: {f.weight}; '
+                   f'src: url("../fonts/{f.filename}"); }}\n' for f in fonts)
 
 
 FIRST = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")

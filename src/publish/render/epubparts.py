@@ -14,7 +14,7 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .cover import CoverText, render_cover
 from .epub import Certification, Creator, EpubMeta, EpubParts
-from .fonts import FontSet
+from .fonts import FontSet, variant_file
 from .html import environment, interface_translations
 from .pagemap import PageStart
 from .subset import Subset, subset_face
@@ -121,11 +121,23 @@ def _subsets(chs: list[Chapter], fonts: FontSet, lang: str, others: tuple[bytes,
     headings = "".join(_text(h) + "\n" for ch in chs for h in ch.element.iter()
                        if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or "")) + extra
     zh = lang if lang.startswith("zh") else "zh-Hans"
+    runs = styled_runs([ch.element for ch in chs], lang)
     out = []
     for face, used, languages in ((fonts.latin, text, ("en",)), (fonts.serif, text, (zh, "en")),
                                   (fonts.sans, headings, (zh, "en"))):
         path, index = face.file()
         sub = subset_face(path, index, used, family=face.family, languages=languages)
+        if sub.needed > 1:
+            out.append(sub)
+    # the italic and bold faces, cut to the text the stylesheet sets in them (no synthesized styles)
+    variants = ((fonts.latin, "italic", "normal", runs["italic"]), (fonts.latin, "normal", "bold", runs["bold"]),
+                (fonts.serif, "normal", "bold", runs["bold"]), (fonts.sans, "normal", "bold", runs["bold-heading"]))
+    for face, style, weight, used in variants:
+        found = variant_file(face.family, style=style, weight=weight)
+        if found is None or not used.strip():
+            continue
+        sub = subset_face(found[0], found[1], used, family=face.family, languages=(zh, "en"), style=style,
+                          weight=weight)
         if sub.needed > 1:
             out.append(sub)
     return out
@@ -152,3 +164,43 @@ def certification(sources: Sources, edition: Edition, *, cache: Path, checks: st
     summary = env.get_template("epub-summary.txt.j2").render(checks=checks).strip()
     names = {o.id: str(o.name) for o in sources.book.organizations}
     return Certification(certifier=names.get(sources.book.publisher, sources.book.publisher), summary=summary)
+
+
+ITALIC_CLASSES = {"headline", "subtitle", "preface"}
+BOLD_CLASSES = {"degrees", "draft-mark"}
+
+
+def styled_runs(roots: list[ET.Element], lang: str) -> dict[str, str]:
+    """The text book.css sets italic, bold, and bold in a heading face, walking the tree with the
+    inherited language: ``em`` and the italic blocks are italic in English and bold in Chinese;
+    ``strong``, ``dt`` and the bold classes are bold; Chinese ``h3``, speaker labels and credential
+    headings are bold in the sans face. Mirrors the stylesheet's rules (kept beside them in book.css)."""
+    out: dict[str, list[str]] = {"italic": [], "bold": [], "bold-heading": []}
+
+    def walk(el: ET.Element, lang: str, italic: bool, bold: bool, heading: bool, credentials: bool) -> None:
+        lang = el.get("lang") or lang
+        classes = set((el.get("class") or "").split())
+        zh = lang.startswith("zh")
+        tag = el.tag.split("}")[-1] if isinstance(el.tag, str) else ""
+        credentials = credentials or "credentials" in classes
+        italic = italic or tag == "em" or bool(classes & ITALIC_CLASSES)
+        bold = bold or tag in ("strong", "b", "dt") or bool(classes & BOLD_CLASSES) or (zh and tag == "em")
+        if zh and (tag == "h3" or "speaker" in classes or (tag == "h2" and credentials)):
+            bold = heading = True
+        kinds = []
+        if italic and not zh:
+            kinds.append("italic")
+        if bold:
+            kinds.append("bold-heading" if heading else "bold")
+        for kind in kinds:
+            out[kind].append(el.text or "")
+        for child in el:
+            walk(child, lang, italic, bold, heading, credentials)
+            for kind in kinds:
+                out[kind].append(child.tail or "")
+
+    for root in roots:
+        walk(root, lang, False, False, False, False)
+    return {kind: " ".join("".join(parts).split()) for kind, parts in out.items()}
+
+

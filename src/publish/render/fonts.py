@@ -70,7 +70,7 @@ class FontSet:
 html {{ font-family: {latin}, {serif}; }}
 :lang(zh) {{ font-family: {serif}, {latin}; }}
 :lang(en) {{ font-family: {latin}, {serif}; }}
-:lang(zh) h1, :lang(zh) h2, :lang(zh) h3, :lang(zh) .speaker, h1:lang(zh), h2:lang(zh), h3:lang(zh) {{
+h1:lang(zh), h2:lang(zh), h3:lang(zh), .speaker:lang(zh) {{
   font-family: {sans}, {latin}; }}
 """
 
@@ -83,6 +83,25 @@ def fontset(locales: tuple[str, ...] | list[str], fonts: object | None = None) -
     if fonts is None:
         return FontSet(region)
     return FontSet(region, fonts.latin, fonts.serif, fonts.sans)  # type: ignore[attr-defined]
+
+
+@cache
+def variant_file(family: str, *, style: str = "normal", weight: str = "normal") -> tuple[Path, int] | None:
+    """The file and index of ``family``'s own italic and/or bold face, or None when it has none (Noto
+    CJK has no italic: the CSS sets Chinese emphasis upright; EB Garamond 12 no bold italic). fc-list,
+    not fc-match: fc-match answers with a face to be slanted or emboldened."""
+    pattern = family + (":slant=100" if style == "italic" else ":slant=0") + (
+        ":weight=200" if weight == "bold" else ":weight=80")
+    try:
+        out = subprocess.run(["fc-list", pattern, "file", "index"], capture_output=True, text=True,
+                             check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise RenderError(f"fontconfig's fc-list is not available: {exc}") from exc
+    for line in sorted(out.splitlines()):
+        file, _, index = line.partition(": :index=")
+        if file:
+            return Path(file), int(index or 0)
+    return None
 
 
 def installed(family: str) -> bool:

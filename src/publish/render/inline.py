@@ -6,6 +6,13 @@ separates Han characters from Latin letters and digits, as a typesetter would; W
 ``text-autospace``, so the run gets a class with a margin — the extracted text stays clean. A Latin
 run with a word in it (a romanised name, "Liu Ruijun"; an abbreviation, "PhD") also gets ``lang="en"``,
 so screen readers, the EPUB and the tagged PDF (``/Lang``, :mod:`.pdflang`) do not read it as Chinese.
+
+Chinese text gets three more marks of clreq typesetting, all markup (no character is added to the
+text): of two adjacent full-width punctuation marks one is set half-width (``<span class="halt">``,
+the font's ``halt`` feature: a closing mark loses its trailing blank, or else an opening mark its
+leading one), so the pair takes 1.5 em; ``<wbr>`` lets a line break before “ ‘ and after ” ’ as it
+may around 「」 (Pango gives the quotes no opportunity there); and the last two characters of a
+text are kept together (``<span class="nobr">``), so no line holds a single character.
 """
 
 from __future__ import annotations
@@ -31,8 +38,70 @@ def inline(text: str, lang: str = "en") -> Markup:
     html = _STRONG.sub(r"<strong>\1</strong>", html)
     html = _EMPH.sub(r"<em>\1</em>", html)
     if lang.startswith("zh"):
-        html = autospace(html)
+        html = punctuate(keep_last(autospace(html)), centered=lang.lower() in ("zh-hant", "zh-tw", "zh-hk"))
+        if html[:1] in OPENING:
+            # a text opening with a bracket: after a speaker label's "：" the two make a pair (book.css)
+            html = f'<span class="open-start">{html[0]}</span>{html[1:]}'
     return Markup(html)
+
+
+CLOSING = "，。、；：？！）」』”’〉》】〕"
+OPENING = "（「『“‘〈《【〔"
+_ONE_HAN = re.compile(f"^[{HAN}][{re.escape(CLOSING)}]*$")
+_NOBR_TAIL = re.compile(f"[{HAN}][{re.escape(CLOSING)}]*[{HAN}][{re.escape(CLOSING)}]*$")
+
+
+def keep_last(html: str) -> str:
+    """Keep the last two Han characters (with the marks after them) of a text on one line."""
+    parts = _TAGS.split(html)
+    tail = parts[-1]
+    m = _NOBR_TAIL.search(tail)
+    if m is None and _ONE_HAN.match(tail) and len(parts) >= 5 and parts[-2] == "</span>" \
+            and parts[-4].startswith('<span class="cjk-sp') and len(parts[-3]) <= 8:
+        # "…ITP说。": a short Latin run goes down with the last character (a long one would leave a
+        # hole or a lone character on the line above: WeasyPrint breaks badly before a wide nowrap span)
+        return "".join(parts[:-4]) + '<span class="nobr">' + "".join(parts[-4:]) + "</span>"
+    if m is None or len(parts) == 1 and m.start() == 0:
+        return html
+    parts[-1] = f'{tail[:m.start()]}<span class="nobr">{m.group(0)}</span>'
+    return "".join(parts)
+
+
+CENTERED = "，。、；：？！"
+"""Marks set in the middle of their em in Traditional Chinese (Taiwan) fonts: ``halt`` leaves them
+full-width, so of a pair the bracket or quote is the one made half-width."""
+
+
+def punctuate(html: str, *, centered: bool = False) -> str:
+    """Half-width marks in adjacent pairs, and break opportunities around “ ” ‘ ’."""
+    parts = _TAGS.split(html)
+    for i in range(0, len(parts), 2):
+        parts[i] = _punctuate_text(parts[i], centered)
+    return "".join(parts)
+
+
+def _punctuate_text(text: str, centered: bool) -> str:
+    marks = CLOSING + OPENING
+    halt: set[int] = set()
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        if a in marks and b in marks:
+            if centered and a in CENTERED and b in CENTERED:
+                continue
+            if a in CLOSING and not (centered and a in CENTERED):
+                halt.add(i)
+            elif b in OPENING or centered:
+                halt.add(i + 1)
+    out = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in "“‘" and prev and not prev.isspace() and prev not in OPENING:
+            out.append("<wbr>")
+        out.append(f'<span class="halt">{ch}</span>' if i in halt else ch)
+        if ch in "”’" and nxt and _HAN.match(nxt):
+            out.append("<wbr>")
+    return "".join(out)
 
 
 def autospace(html: str) -> str:

@@ -11,10 +11,11 @@ whitespace collapsing; hyphens added at line ends are recognised and not counted
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
+
+from .weasy import page_text_boxes
 
 HYPHENS = ("-", "\u2010", "\u00ad")
 
@@ -44,20 +45,6 @@ def own_text(el: Element) -> str:
     return "".join("".join(parts).split())
 
 
-def _text_boxes(box: Any) -> Iterator[Any]:  # noqa: ANN401 - WeasyPrint boxes
-    from weasyprint.formatting_structure import boxes
-
-    if isinstance(box, boxes.MarginBox):
-        return
-    if isinstance(box, boxes.TextBox):
-        tag = box.element_tag or ""
-        if box.element is not None and "::" not in tag:
-            yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child)
-
-
 def page_starts(root: Element, pages: list[Any]) -> list[PageStart | None]:
     """For each laid-out page, where its text begins (None for a page without body text)."""
     paths = element_paths(root)
@@ -66,7 +53,7 @@ def page_starts(root: Element, pages: list[Any]) -> list[PageStart | None]:
     starts: list[PageStart | None] = []
     for number, page in enumerate(pages, 1):
         first: PageStart | None = None
-        for box in _text_boxes(page._page_box):
+        for box in page_text_boxes(page):
             key = id(box.element)
             if key not in paths:
                 continue

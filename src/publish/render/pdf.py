@@ -24,8 +24,8 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
-from .pdflang import language_tags
 from .pdftags import repair as repair_tags
+from .weasy import inter_character, language_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -56,7 +56,7 @@ class PdfFormat:
   @top-left {{ content: string(book-title); {HEAD} }}
   @bottom-left {{ content: counter(page); {FOLIO} }} }}
 @page :right {{
-  @top-right {{ content: string(profile-name); {HEAD} }}
+  @top-right {{ content: string(profile-name, first-except); {HEAD} }}
   @bottom-right {{ content: counter(page); {FOLIO} }} }}
 @page front {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
@@ -235,7 +235,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
         stable = (html.replace(located, "").encode("utf-8") + fmt.name.encode()
                   + hashlib.sha256(assets.CMYK_PROFILE.read_bytes()).digest())
     identifier = hashlib.sha256(stable).hexdigest()[:32].encode()
-    with _captured() as log, _time_bound(timeout, shown):
+    with _captured() as log, _time_bound(timeout, shown), inter_character():
         try:
             page = CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher, base_url=str(STYLES) + "/")
             # the default theme, then the page set-up, then a project theme's and the book's own sheets:

@@ -4,51 +4,17 @@ WeasyPrint 70 tags a PDF/UA document with the root language only, so a screen re
 English half of the bilingual edition with a Chinese voice (and Chinese names inside English text
 the other way round). While WeasyPrint builds the structure tree we follow the box tree's computed
 ``lang`` (the HTML ``lang`` attributes, inherited) and set ``/Lang`` on each element where it changes:
-exactly the elements of the other language, no guessing from scripts or fonts.
+exactly the elements of the other language, no guessing from scripts or fonts. The patch of
+WeasyPrint's tagger lives in :mod:`publish.render.weasy`, with every other use of its internals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
+from .weasy import language_tags
 
-def _box_lang(box: Any) -> str | None:  # noqa: ANN401 - a WeasyPrint box
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
-    style = getattr(box, "style", None)   # None for boxes without style (never for text or blocks)
-    return (style["lang"] or None) if style is not None else None
-
-
-@contextmanager
-def language_tags(document_lang: str) -> Iterator[None]:
-    """While active, WeasyPrint's tagger writes ``/Lang`` where an element's language changes."""
-    import pydyf
-    from weasyprint.pdf import tags
-
-    original = tags._build_box_tree
-    stack = [document_lang]
-
-    def build(box, parent, *args):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN202
-        inherited = stack[-1]
-        lang = _box_lang(box) or inherited
-        stack.append(lang)
-        try:
-            for element in original(box, parent, *args):
-                if lang != inherited and "Lang" not in element:
-                    element["Lang"] = pydyf.String(lang)
-                yield element
-        finally:
-            stack.pop()
-
-    tags._build_box_tree = build
-    try:
-        yield
-    finally:
-        tags._build_box_tree = original
+__all__ = ["language_tags", "struct_languages"]
 
 
 def struct_languages(path: str) -> list[tuple[str, str, str]]:

@@ -68,6 +68,8 @@ class Subset:
     media_type: str
     glyphs: int
     needed: int
+    style: str = "normal"     # the @font-face descriptors: "italic"
+    weight: str = "normal"    # "bold"
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -80,7 +82,7 @@ class Subset:
 
 
 def subset_face(path: Path, index: int, text: str, *, family: str, languages: tuple[str, ...] = ("en",),
-                woff2: bool = False) -> Subset:
+                woff2: bool = False, style: str = "normal", weight: str = "normal") -> Subset:
     """Subset face ``index`` of ``path`` (a .ttc collection or a single font) to the characters of ``text``.
 
     ``text`` should be the edition's running text (words in order, not only its distinct characters):
@@ -110,8 +112,9 @@ def subset_face(path: Path, index: int, text: str, *, family: str, languages: tu
     extension, media_type = _SFNT.get(data[:4], (".otf", "font/otf"))
     if woff2:
         data, extension, media_type = _woff2(data), ".woff2", "font/woff2"
-    slug = re.sub(r"[^a-z0-9]+", "-", family.lower()).strip("-") or "font"
-    return Subset(family, slug + extension, data, media_type, count, len(needed))
+    variant = "-".join(v for v in (weight, style) if v != "normal")
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{family} {variant}".lower()).strip("-") or "font"
+    return Subset(family, slug + extension, data, media_type, count, len(needed), style, weight)
 
 
 def missing_in(data: bytes, text: str, index: int = 0) -> set[str]:

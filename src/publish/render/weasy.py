@@ -1,0 +1,342 @@
+"""Every use of WeasyPrint's internals, in one place, checked against the pinned version at import.
+
+WeasyPrint 70 has no public hook for what the toolkit needs, so these few functions reach inside it:
+
+- :func:`inter_character` — Chinese justification in the sense of CSS Text 3 ``text-justify:
+  inter-character``. WeasyPrint justifies only at U+0020/U+00A0 (``layout.inline.justify_line``).
+  While active, a justified line box whose language is Chinese (or Japanese) spreads its free space
+  over the gaps between CJK characters and at CJK–Latin boundaries instead, never inside a Latin
+  word and never after the line's last character; the last line of a paragraph is not justified
+  (WeasyPrint does not call ``justify_line`` for it). The quarter-em CJK–Latin margin of
+  publish.render.inline's spans is dropped where such a span starts or ends a line
+  (``text_align``). Inside a text box the space is a Pango
+  letter-spacing attribute on the CJK runs, set when the box is drawn (``Layout.set_text(...,
+  justify=True)``, as WeasyPrint does for word spacing), so the PDF shows the same glyphs with wider
+  advances: the text layer is the source text, nothing inserted. Between text boxes (a span starts or
+  ends at the gap) the following boxes are moved, as WeasyPrint's own ``add_word_spacing`` does.
+- :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
+- :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
+
+``tests/render/test_weasy.py`` fails loudly when any of these internals changes.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import weasyprint
+
+PINNED = "70."
+if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a different install
+    raise ImportError(f"publish.render.weasy is written for WeasyPrint {PINNED}x, found {weasyprint.__version__}: "
+                      "check the internals it patches (see its docstring and tests/render/test_weasy.py)")
+
+from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.layout import inline as _inline  # noqa: E402
+from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
+from weasyprint.text import line_break as _line_break  # noqa: E402
+from weasyprint.text.ffi import TO_UNITS, ffi, pango  # noqa: E402
+
+# --------------------------------------------------------------------------------------------------
+# Inter-character justification
+
+
+ZWSP = "\u200b"
+
+
+CLOSING = "，。、；：？！）」』”’〉》】〕"
+
+
+def is_cjk(ch: str) -> bool:
+    """Han, kana, Hangul, CJK symbols and punctuation, full-width forms, and the quotes and marks
+    that Chinese text sets full-width."""
+    o = ord(ch)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFE30 <= o <= 0xFE4F
+            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x3FFFF or ch in "“”‘’…—·")
+
+
+def _cjk_lang(lang: str | None) -> bool:
+    return bool(lang) and lang.split("-")[0].lower() in ("zh", "ja")  # type: ignore[union-attr]
+
+
+def _leaves(box: Any) -> Iterator[Any]:  # noqa: ANN401 - WeasyPrint boxes
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.InlineBox):
+            yield from _leaves(child)
+        else:
+            yield child  # an atomic inline (image, inline-block): no gap on either side
+
+
+def _own_weight(text: str) -> float:
+    """How many gaps' worth of space Pango adds to a box when each CJK run has letter spacing S:
+    S per CJK character, less half of it at either end of the box (Pango drops the outer halves)."""
+    weight = float(sum(1 for ch in text if is_cjk(ch)))
+    if text and is_cjk(text[0]):
+        weight -= 0.5
+    if text and is_cjk(text[-1]):
+        weight -= 0.5
+    return weight
+
+
+def _gap_between(left: str, right: str) -> bool:
+    """A justification opportunity between two text boxes' adjacent characters."""
+    if not left or not right or left.isspace() or right.isspace():
+        return False
+    return is_cjk(left) or is_cjk(right)
+
+
+def _justify_line(context: Any, line: Any, extra_width: float) -> None:  # noqa: ANN401
+    if not _cjk_lang(line.style["lang"]) or line.style["direction"] == "rtl":
+        return _ORIGINAL_JUSTIFY(context, line, extra_width)
+    # zero-width spaces (<wbr>) are transparent: the gap is between their neighbours
+    leaves = [leaf for leaf in _leaves(line) if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip(ZWSP))]
+    texts = [leaf.text.strip(ZWSP) if isinstance(leaf, boxes.TextBox) else "" for leaf in leaves]
+    weights = [_own_weight(t) if _cjk_lang(leaf.style["lang"]) or any(map(is_cjk, t)) else 0.0
+               for leaf, t in zip(leaves, texts, strict=True)]
+    gaps_after = [bool(texts[i]) and bool(texts[i + 1]) and _gap_between(texts[i][-1], texts[i + 1][0])
+                  for i in range(len(leaves) - 1)] + [False]
+    extra_width += _cut_final_mark(context, leaves)
+    total = sum(weights) + sum(gaps_after)
+    if total <= 0:
+        return _ORIGINAL_JUSTIFY(context, line, extra_width)
+    spacing = extra_width / total
+    gaps = {id(leaf): spacing if gap else 0.0 for leaf, gap in zip(leaves, gaps_after, strict=True)}
+    own = {id(leaf): w for leaf, w in zip(leaves, weights, strict=True)}
+    state = [0.0, 0.0]
+    _spread(context, line, spacing, own, gaps, state)
+    line.width += state[0]
+    return None
+
+
+def _cut_final_mark(context: Any, leaves: list[Any]) -> float:  # noqa: ANN401
+    """A closing mark ending a justified line is set half-width (its ``halt`` form), so the line's
+    edge is not half an em of blank (clreq 3.8); returns the width gained."""
+    last = leaves[-1] if leaves else None
+    if not isinstance(last, boxes.TextBox) or not last.text or last.text[-1] not in CLOSING:
+        return 0.0
+    features = last.style["font_feature_settings"]
+    if features != "normal" and any(name == "halt" for name, _ in features):
+        return 0.0   # already half-width (publish.render.inline marked it)
+    layout = _line_break.create_layout(last.text, last.style, context, max_width=None,
+                                       justification_spacing=last.justification_spacing)
+    layout.publish_halt_last = True
+    layout.set_text(last.text)
+    width, _ = _line_break.line_size(layout.get_first_line()[0], last.style)
+    gained = max(0.0, last.width - width)
+    if gained:
+        last.publish_halt_last = True
+        last.width -= gained
+    layout.deactivate()
+    last.pango_layout = layout
+    return gained
+
+
+def _spread(context: Any, box: Any, spacing: float, own: dict[int, float], gaps: dict[int, float],  # noqa: ANN401
+            state: list[float]) -> None:
+    """Move and widen the boxes of a line: ``state`` is [x advance so far, gap pending before the next box]."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue
+        state[0] += state[1]
+        state[1] = 0.0
+        if isinstance(child, boxes.TextBox):
+            child.position_x += state[0]
+            weight = own.get(id(child), 0.0)
+            if weight:
+                child.pango_layout = _justified_layout(context, child)
+                child.pango_layout.publish_inter_character = spacing
+                child.width += weight * spacing
+                state[0] += weight * spacing
+            state[1] = gaps.get(id(child), 0.0)
+        elif isinstance(child, boxes.InlineBox):
+            before = state[0]
+            child.position_x += before
+            _spread(context, child, spacing, own, gaps, state)
+            child.width += state[0] - before
+        else:
+            child.translate(state[0], 0)
+            state[1] = gaps.get(id(child), 0.0)
+
+
+def _justified_layout(context: Any, box: Any) -> Any:  # noqa: ANN401
+    """A layout of the box's own to carry the spacing to drawing. After line breaking the box's layout
+    holds exactly the box's text and is deactivated (no Pango objects): a shallow copy then costs no
+    shaping, where WeasyPrint's word spacing makes a new layout."""
+    layout = box.pango_layout
+    if layout is not None and not hasattr(layout, "layout") and layout.text == box.text:
+        return copy.copy(layout)
+    layout = _line_break.create_layout(box.text, box.style, context, max_width=None,
+                                       justification_spacing=box.justification_spacing)
+    layout.publish_halt_last = getattr(box, "publish_halt_last", False)
+    layout.deactivate()
+    return layout
+
+
+def _set_text(self: Any, text: str, justify: bool = False) -> None:  # noqa: ANN401 - WeasyPrint's Layout
+    _ORIGINAL_SET_TEXT(self, text, justify)
+    if getattr(self, "publish_halt_last", False) and self.text:
+        attrs = _attributes(self)
+        end = len(self.text.encode("utf-8"))
+        attr = pango.pango_attr_font_features_new(b"halt")
+        attr.start_index, attr.end_index = end - len(self.text[-1].encode("utf-8")), end
+        pango.pango_attr_list_insert(attrs, attr)
+        pango.pango_layout_set_attributes(self.layout, attrs)
+    spacing = getattr(self, "publish_inter_character", 0.0)
+    if not (justify and spacing and self.text):
+        return
+    letter = self.style["letter_spacing"]
+    base = 0 if letter == "normal" else letter
+    units = int((spacing + base) * TO_UNITS)
+    attrs = _attributes(self)
+    position = 0
+    run_start = None
+    for ch in self.text + "\0":
+        size = len(ch.encode("utf-8"))
+        if is_cjk(ch):
+            if run_start is None:
+                run_start = position
+        elif run_start is not None:
+            attr = pango.pango_attr_letter_spacing_new(units)
+            attr.start_index, attr.end_index = run_start, position
+            pango.pango_attr_list_change(attrs, attr)
+            run_start = None
+        position += size
+    pango.pango_layout_set_attributes(self.layout, attrs)
+
+
+AUTOSPACE = {"left": "cjk-sp-l", "right": "cjk-sp-r"}
+"""The classes publish.render.inline gives Latin runs spaced a quarter em from Han characters."""
+
+
+def _in_flow(box: Any) -> list[Any]:  # noqa: ANN401
+    return [c for c in getattr(box, "children", ()) if c.is_in_normal_flow()]
+
+
+def _trim_autospace(line: Any) -> None:  # noqa: ANN401
+    """The CJK–Latin quarter em disappears at the start and the end of a line (clreq 3.4.2)."""
+    path, box = [], line
+    while (kids := _in_flow(box)) and isinstance(kids[0], boxes.InlineBox):
+        box = kids[0]
+        path.append(box)
+    for depth, box in enumerate(path):
+        cut = box.margin_left
+        if cut and AUTOSPACE["left"] in (box.element.get("class") or "").split() if box.element is not None else False:
+            box.margin_left = 0
+            for child in box.children:
+                child.translate(-cut)
+            for ancestor in (line, *path[:depth]):
+                for sibling in _in_flow(ancestor)[1:]:
+                    sibling.translate(-cut)
+                ancestor.width -= cut
+            break
+    path, box = [], line
+    while (kids := _in_flow(box)) and isinstance(kids[-1], boxes.InlineBox):
+        box = kids[-1]
+        path.append(box)
+    for depth, box in enumerate(path):
+        cut = box.margin_right
+        if cut and AUTOSPACE["right"] in (box.element.get("class") or "").split() if box.element is not None else False:
+            box.margin_right = 0
+            for ancestor in (line, *path[:depth]):
+                ancestor.width -= cut
+            break
+
+
+def _text_align(context: Any, line: Any, available_width: float, last: bool) -> float:  # noqa: ANN401
+    if _cjk_lang(line.style["lang"]):
+        _trim_autospace(line)
+    return _ORIGINAL_TEXT_ALIGN(context, line, available_width, last)
+
+
+def _attributes(layout: Any) -> Any:  # noqa: ANN401
+    attrs = pango.pango_layout_get_attributes(layout.layout)
+    if attrs == ffi.NULL:
+        attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    return attrs
+
+
+_ORIGINAL_JUSTIFY = _inline.justify_line
+_ORIGINAL_TEXT_ALIGN = _inline.text_align
+_ORIGINAL_SET_TEXT = _line_break.Layout.set_text
+
+
+@contextmanager
+def inter_character() -> Iterator[None]:
+    """While active (layout and drawing), Chinese lines are justified between characters."""
+    _inline.justify_line = _justify_line
+    _inline.text_align = _text_align
+    _line_break.Layout.set_text = _set_text  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        _inline.justify_line = _ORIGINAL_JUSTIFY
+        _inline.text_align = _ORIGINAL_TEXT_ALIGN
+        _line_break.Layout.set_text = _ORIGINAL_SET_TEXT  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------------------------------
+# /Lang on structure elements (see publish.render.pdflang)
+
+
+def box_lang(box: Any) -> str | None:  # noqa: ANN401 - a WeasyPrint box
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    style = getattr(box, "style", None)   # None for boxes without style (never for text or blocks)
+    return (style["lang"] or None) if style is not None else None
+
+
+@contextmanager
+def language_tags(document_lang: str) -> Iterator[None]:
+    """While active, WeasyPrint's tagger writes ``/Lang`` where an element's language changes: the
+    box tree's computed ``lang`` (HTML ``lang`` attributes, inherited), no guessing from scripts."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    stack = [document_lang]
+
+    def build(box, parent, *args):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN202
+        inherited = stack[-1]
+        lang = box_lang(box) or inherited
+        stack.append(lang)
+        try:
+            for element in original(box, parent, *args):
+                if lang != inherited and "Lang" not in element:
+                    element["Lang"] = pydyf.String(lang)
+                yield element
+        finally:
+            stack.pop()
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+# --------------------------------------------------------------------------------------------------
+# The page map's view of a laid-out page
+
+
+def page_text_boxes(page: Any) -> Iterator[Any]:  # noqa: ANN401 - a weasyprint.Page
+    """The text boxes of a page's body (not its margin boxes, not generated content), in order."""
+    yield from _text_boxes(page._page_box)
+
+
+def _text_boxes(box: Any) -> Iterator[Any]:  # noqa: ANN401
+    if isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.TextBox):
+        tag = box.element_tag or ""
+        if box.element is not None and "::" not in tag:
+            yield box
+        return
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)

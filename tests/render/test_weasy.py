@@ -1,0 +1,114 @@
+"""publish.render.weasy: the WeasyPrint internals it relies on, and Chinese inter-character justification.
+
+The first tests fail loudly when WeasyPrint changes what the extension patches (a new version is
+refused at import anyway); the others render real text with the real fonts and read the PDF back.
+"""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+from pathlib import Path
+
+import pytest
+import weasyprint
+from weasyprint.draw import text as draw_text
+from weasyprint.layout import inline as layout_inline
+from weasyprint.pdf import tags
+from weasyprint.text import line_break
+
+from publish.render import weasy
+
+pymupdf = pytest.importorskip("pymupdf")
+
+TEXT = ("主流观点认为，免疫性血小板减少症患者的巨核细胞只是代偿性改变，本身并无异常。然而，李军民通过细致的研究"
+        "发现，慢性患者的巨核细胞存在明显异常，这对既有定论提出了挑战。面对Nature Communications的质疑，他说好")
+CSS = ("@page { size: 120mm 100mm; margin: 10mm } body { margin: 0 } "
+       "html { font-family: 'Noto Serif CJK SC'; font-size: 10pt } p { text-align: justify }")
+EDGE = (120 - 10) / 25.4 * 72   # the right edge of the text block in points
+
+
+def test_pinned_version_and_patched_internals() -> None:
+    assert weasyprint.__version__.startswith(weasy.PINNED)
+    assert list(inspect.signature(layout_inline.justify_line).parameters) == ["context", "line", "extra_width"]
+    # text_align looks justify_line up as a module global at call time: replacing it takes effect
+    assert "justify_line" in layout_inline.text_align.__code__.co_names
+    assert list(inspect.signature(line_break.Layout.set_text).parameters) == ["self", "text", "justify"]
+    assert list(inspect.signature(line_break.create_layout).parameters) == [
+        "text", "style", "context", "max_width", "justification_spacing"]
+    # drawing re-creates each text box's Pango layout with set_text(..., justify=True)
+    assert "reactivate" in draw_text.draw_text.__code__.co_names
+    assert "set_text" in line_break.Layout.reactivate.__code__.co_names
+    assert callable(tags._build_box_tree)
+    # after line breaking a text box's layout holds its own text, deactivated: copied, not re-shaped
+    assert "deactivate" in line_break.first_line_metrics.__code__.co_names
+
+
+def test_context_restores_weasyprint() -> None:
+    justify, set_text = layout_inline.justify_line, line_break.Layout.set_text
+    with weasy.inter_character():
+        assert layout_inline.justify_line is not justify
+    assert layout_inline.justify_line is justify and line_break.Layout.set_text is set_text
+
+
+def _render(tmp_path: Path, html_body: str, *, justify: bool = True) -> tuple[Path, list[list[tuple[str, float]]]]:
+    html = f'<html lang="zh-Hans"><body><p>{html_body}</p></body></html>'
+    target = tmp_path / ("j.pdf" if justify else "r.pdf")
+    document = weasyprint.HTML(string=html)
+    sheets = [weasyprint.CSS(string=CSS)]
+    if justify:
+        with weasy.inter_character():
+            document.render(stylesheets=sheets).write_pdf(str(target))
+    else:
+        document.render(stylesheets=sheets).write_pdf(str(target))
+    lines = []
+    with pymupdf.open(str(target)) as pdf:
+        for block in pdf[0].get_text("rawdict")["blocks"]:
+            for line in block["lines"]:
+                chars = [c for span in line["spans"] for c in span["chars"]]
+                lines.append([(c["c"], c["origin"][0], c["bbox"][2]) for c in chars])
+    return target, lines
+
+
+def test_chinese_lines_are_justified_between_characters(tmp_path: Path) -> None:
+    _, ragged = _render(tmp_path, TEXT, justify=False)
+    assert any(EDGE - line[-1][2] > 2 for line in ragged[:-1]), "the sample must be ragged without the extension"
+    path, lines = _render(tmp_path, TEXT)
+    assert len(lines) >= 3
+    for line in lines[:-1]:
+        assert abs(line[-1][2] - EDGE) < 0.5, "".join(c for c, *_ in line)
+    last = lines[-1]
+    pairs = zip(last, last[1:], strict=False)
+    assert all(abs(b[1] - a[1] - 10) < 0.01 for a, b in pairs if "\u4e00" <= a[0] <= "\u9fff"), "last line justified"
+    # Latin words keep their own letter spacing: the advances inside "Communications" are unchanged
+    def word(ls: list[list[tuple[str, float, float]]]) -> list[float]:
+        flat = [c for line in ls for c in line]
+        text = "".join(c[0] for c in flat)
+        i = text.index("Communications")
+        return [round(flat[i + k + 1][1] - flat[i + k][1], 2) for k in range(len("Communications") - 1)]
+    assert word(lines) == word(ragged)
+    # the text layer is the source text: nothing inserted between characters
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert out.replace("\n", "").replace("\f", "") == TEXT
+
+
+def test_spans_and_punctuation_markup(tmp_path: Path) -> None:
+    from publish.render.inline import inline
+
+    source = "他说：“好的，我们一起做。”然后慢性" + "血小板减少症的研究开始了，" * 4 + "最后结束"
+    html = str(inline(source, "zh-Hans"))
+    assert '<span class="halt">：</span>' in html and '<span class="halt">。</span>' in html
+    assert "<wbr>“" in html and '<span class="nobr">结束</span>' in html
+    css_extra = ".halt { font-feature-settings: 'halt' } .nobr { white-space: nowrap }"
+    target = tmp_path / "m.pdf"
+    with weasy.inter_character():
+        weasyprint.HTML(string=f'<html lang="zh-Hans"><body><p>{html}</p></body></html>').render(
+            stylesheets=[weasyprint.CSS(string=CSS + css_extra)]).write_pdf(str(target))
+    with pymupdf.open(str(target)) as pdf:
+        chars = [c for b in pdf[0].get_text("rawdict")["blocks"] for ln in b["lines"] for s in ln["spans"]
+                 for c in s["chars"]]
+    text = "".join(c["c"] for c in chars)
+    i = text.index("：“")
+    assert chars[i + 1]["origin"][0] - chars[i]["origin"][0] < 6.5   # the colon set half-width (+ spacing)
+    out = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert "".join(out.split()) == source
