@@ -146,3 +146,34 @@ def test_a_theme_font_that_is_not_installed_is_located(tmp_path: Path, monkeypat
     monkeypatch.chdir(tmp_path / "proj")
     out = publish("check", "themed", code=2)
     assert "theme.toml:3:" in out and "No Such Font SC" in out, out
+
+
+def test_jobs_auto_is_the_cores_of_this_machine(tmp_path: Path) -> None:
+    import os
+
+    from publish.project import cores
+
+    assert cores() == min(64, len(os.sched_getaffinity(0)))
+    (tmp_path / "publish.toml").write_text('[defaults]\njobs = "auto"\n', encoding="utf-8")
+    assert load_project(tmp_path).jobs == cores()
+    (tmp_path / "publish.toml").write_text('[defaults]\njobs = "many"\n', encoding="utf-8")
+    with pytest.raises(PublishError) as info:
+        load_project(tmp_path)
+    assert info.value.problems[0].location.line == 2 and '"auto"' in info.value.problems[0].message
+
+
+@pytest.mark.parametrize(("value", "code", "words"), [("auto", 0, ""), ("0", 2, "range 1 to 64"),
+                                                      ("some", 2, "neither a number nor 'auto'")])
+def test_jobs_option_accepts_auto(value: str, code: int, words: str) -> None:
+    from click.testing import CliRunner
+
+    from publish.cli import JOBS, main
+    from publish.project import cores
+
+    if code == 0:
+        assert JOBS.convert(value, None, None) == cores() and JOBS.convert("3", None, None) == 3
+    for command in ("build", "release"):
+        args = [command, "--jobs", value, "--help"] if code == 0 else [command, "--jobs", value]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == code, result.output
+        assert words in result.output

@@ -89,6 +89,30 @@ class _Group(click.Group):
         sys.exit(70)
 
 
+class _Jobs(click.ParamType):
+    """``--jobs``: a number from 1 to 64, or ``auto`` (the machine's cores)."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN201
+        from .project import cores
+
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return cores()
+        try:
+            number = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+        if not 1 <= number <= 64:
+            self.fail(f"{number} is not in the range 1 to 64 (or 'auto')", param, ctx)
+        return number
+
+
+JOBS = _Jobs()
+
+
 def project_and_book(book: str | None):  # type: ignore[no-untyped-def] # -> tuple[Project, Path]
     """The project and the book's folder, made once, here, at the edge (see :func:`publish.project.locate`)."""
     from .project import locate
@@ -150,8 +174,8 @@ def check(book: str | None, strict: bool) -> None:
 @click.option("--edition", "-e", "editions", multiple=True, help="Edition id (repeatable); default: all of book.yaml.")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["print", "pdf", "epub"]),
               help="Output format (repeatable); default: print, pdf and epub.")
-@click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
-              help="Render this many files in parallel (default: the project's `jobs`).")
+@click.option("--jobs", "-j", default=None, type=JOBS,
+              help="Render this many files in parallel, or 'auto': one per core (default: the project's `jobs`).")
 @click.option("--draft", is_flag=True, help="Mark profiles whose rights are pending with a visible notice.")
 @click.option("--out", default=None, type=click.Path(path_type=Path),
               help="Output folder (default: the project's `build` folder).")
@@ -187,8 +211,8 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--draft", is_flag=True,
               help="Release anyway into <book>-<V>-draft/, with DRAFT on covers and title pages.")
 @click.option("--exclude", "exclude", multiple=True, help="Leave this profile out of the release (repeatable).")
-@click.option("--jobs", "-j", default=None, type=click.IntRange(1, 64),
-              help="Render this many files in parallel (default: the project's `jobs`).")
+@click.option("--jobs", "-j", default=None, type=JOBS,
+              help="Render this many files in parallel, or 'auto': one per core (default: the project's `jobs`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output (the gate's reasons are still printed).")
 @click.option("--force", is_flag=True, help="Replace a published (non-draft) version whose files would change.")
 def release(book: str | None, version: str, out: Path | None, draft: bool, exclude: tuple[str, ...],

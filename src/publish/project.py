@@ -30,7 +30,8 @@ FOLDERS = {
     "themes": ("themes", "the project's own themes, one folder each (book.yaml: `theme: <name>`)"),
 }
 """Key → (default, what it holds) of the ``[project]`` table."""
-DEFAULTS = {"jobs": (1, "files rendered in parallel by `publish build` and `publish release`")}
+DEFAULTS = {"jobs": (1, 'files rendered in parallel by `publish build` and `publish release` (a number from 1 to 64, '
+                        'or "auto": the cores this machine gives the process)')}
 """Key → (default, meaning) of the ``[defaults]`` table."""
 
 
@@ -95,6 +96,16 @@ class Project:
     def edition_inputs(self, book_root: Path, book_id: str, locales: tuple[str, ...], source_locale: str) -> list[Path]:
         """What an edition's date depends on: the book folder and its own catalogues in those locales."""
         return [book_root, *(self.locales / loc / "LC_MESSAGES" / book_id for loc in locales if loc != source_locale)]
+
+
+def cores() -> int:
+    """``--jobs auto``: the CPUs this process may run on (its affinity mask, which containers and
+    ``taskset`` narrow), at most 64."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(64, count))
 
 
 def locate(book: str | Path | None) -> tuple[Project, Path]:
@@ -168,9 +179,11 @@ def parse(file: Path) -> Project:
         if key != "jobs":
             problems.append(Problem(where(key), Severity.ERROR, f"unknown key '{key}' in [defaults] (known: jobs)",
                                     "project.key"))
+        elif value == "auto":
+            jobs = cores()
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 64:
-            problems.append(Problem(where(key), Severity.ERROR, "'jobs' must be a whole number from 1 to 64",
-                                    "project.type"))
+            problems.append(Problem(where(key), Severity.ERROR, "'jobs' must be a whole number from 1 to 64 "
+                                    'or "auto"', "project.type"))
         else:
             jobs = value
     if problems:

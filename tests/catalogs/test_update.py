@@ -142,6 +142,22 @@ def test_percent_in_prose_survives_every_command() -> None:
     assert "78.13%的患者" in PO.read_text(encoding="utf-8")
 
 
+def test_another_babel_version_rewrites_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    import babel.messages.catalog
+
+    cycle()
+    before = {p: p.read_bytes() for p in Path("locales").rglob("*.po*")}
+    assert any(b"Generated-By: Babel " in data for data in before.values())
+    monkeypatch.setattr(babel.messages.catalog, "VERSION", "99.0.0")   # as after `pip install -U babel`
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")               # and another extraction date
+    cycle()
+    assert {p: p.read_bytes() for p in Path("locales").rglob("*.po*")} == before
+    PROFILE.write_text(PROFILE.read_text(encoding="utf-8").replace("What drives you?", "Why medicine?"),
+                       encoding="utf-8")
+    cycle()   # a real change: the template is written, with the stamps of the tools that wrote it
+    assert b"Generated-By: Babel 99.0.0" in POT.read_bytes() and b"POT-Creation-Date: 2030-" in POT.read_bytes()
+
+
 def test_obsolete_entry_with_previous_msgid_is_read() -> None:
     """msgmerge writes ``#~| msgid`` when a fuzzy entry goes obsolete; Babel alone rejects the line
     (found by the property test)."""

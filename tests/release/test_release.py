@@ -20,7 +20,7 @@ from publish.errors import PublishError, ReleaseError
 from publish.release import gate
 from publish.release.bundle import ReleaseOptions, release
 from publish.release.onix import validate_onix
-from publish.release.validators import pdffonts
+from publish.release.pdfcheck import check_pdf
 from publish.sources import load_book
 from release.retail_rules import NS, RULES, Rule
 
@@ -109,8 +109,9 @@ def test_manifest_matches_the_files(bundles: dict) -> None:
     # the spine from the interior's real page count × the generic profile's offset paper (0.05 mm a page)
     assert wrap["pages"] == 1 and wrap["spine_mm"] == round(interior["pages"] * 0.05, 3)
     assert wrap["isbn"] == ISBNS["print"].replace("-", "")
-    assert set(wrap["validators"]) == {"preflight cover (generic)", "pdfcpu strict", "qpdf --check"}
-    assert {"preflight (generic)", "pdfcpu strict"} <= set(interior["validators"])
+    assert set(wrap["validators"]) == {"preflight cover (generic)", "pdfcpu strict", "qpdf check (pikepdf)"}
+    assert {"preflight (generic)", "pdfcpu strict", "fonts (pikepdf)",
+            "qpdf check (pikepdf)"} <= set(interior["validators"])
     epub = next(a for a in data["artifacts"] if a["format"] == "epub")
     assert epub["isbn"] == ISBNS["epub"].replace("-", "") and epub["language"] == "en"
     tools = {k.split()[0]: v for k, v in epub["validators"].items()}
@@ -303,7 +304,7 @@ def test_gate_sees_an_unembedded_font(tmp_path: Path) -> None:
     page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
     page.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET")
     pdf.save(tmp_path / "plain.pdf")
-    report = pdffonts(tmp_path / "plain.pdf")
+    report, _ = check_pdf(tmp_path / "plain.pdf")
     assert not report.clean and "not embedded" in report.messages[0]
     problems = gate.validators(tmp_path / "plain.pdf", {report.tool: report.data()})
     assert problems and problems[0].kind == "gate.validator"

@@ -114,7 +114,8 @@ def extract_interface() -> tuple[Path, bool]:
 
 
 def write_template(path: Path, catalog: Catalog) -> bool:
-    """Write ``catalog`` unless only its creation date would change."""
+    """Write ``catalog`` unless only its stamps would change (its creation date, the Babel version that
+    generated it)."""
     new = pofile.render(catalog)
     previous = pofile.snapshot(path) if path.exists() else None
     if previous is not None:

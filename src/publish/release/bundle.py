@@ -1,8 +1,8 @@
 """``publish release``: the verified bundle distributors download.
 
 Stages: load the book → gate the sources (rights, ISBNs, catalogue QA) → build each edition or take
-it from the cache → validate what was built (EPUBCheck, pdffonts, qpdf) → gate the artifacts →
-write ``dist/<book>-<V>/`` in a temporary folder (artifacts, covers, SHA256SUMS, manifest.json,
+it from the cache → validate what was built (EPUBCheck in one JVM; fonts and structure in-process) →
+gate the artifacts → write ``dist/<book>-<V>/`` in a temporary folder (artifacts, covers, SHA256SUMS, manifest.json,
 onix.xml, RELEASE.md, index.html) → swap it into place. With any gate reason left and no ``--draft``
 nothing is written. A published version is immutable: releasing an existing non-draft version again
 with any file's bytes different is refused (a checksum handed to a distributor must keep verifying)
@@ -34,9 +34,10 @@ from ..vocab import SUFFIXES
 from . import cache as cache_mod
 from . import gate
 from .certify import check_and_certify
+from .pdfcheck import check_pdf
 from .preflight import pdfcpu_strict, print_preflight
 from .retail import RetailText, retail_texts, sale_status
-from .validators import matterhorn, pdffonts, qpdf_check
+from .validators import matterhorn
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
@@ -77,7 +78,8 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
-    problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS) + gate.catalogues(sources, layout)
+    problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS)
+    problems += gate.catalogues(sources, layout, project.cache)
     problems += sale_status(sources, ALL_FORMATS) + gate.licences(sources, exclude)
     if problems and not draft:
         raise ReleaseError(problems)   # the sources' gate: before anything is built
@@ -137,13 +139,14 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
         for edition_id, entry in unchecked.items():
             checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
             ran = [("epub", report) for report in epubs[edition_id].reports]
-            ran += [(f, check(entry.file(f))) for f in ("print", "pdf") for check in (pdffonts, qpdf_check)]
+            ran += [(f, report) for f in ("print", "pdf") for report in check_pdf(entry.file(f))]
             ran.append(("pdf", matterhorn(entry.file("pdf"))))
             extra: dict[str, object] = {}
             if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
                 checks["cover"] = {}
                 files = {f: entry.file(f) for f in ("print", "cover")}
-                ran += [(f, check(files[f])) for f in ("print", "cover") for check in (pdfcpu_strict, qpdf_check)]
+                ran += [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]
+                ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
                 ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
                 extra["spine_mm"] = entry.result.get("spine_mm")
             for fmt, report in ran:
@@ -153,7 +156,7 @@ def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, d
                             {"validators": checks, **extra})
             entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]),  # type: ignore[assignment]
                                    keys[edition_id][1])
-            _step(progress, edition_id, "validated", "EPUBCheck, Ace, pdffonts, qpdf, Matterhorn"
+            _step(progress, edition_id, "validated", "EPUBCheck, Ace, fonts, PDF structure, Matterhorn"
                   + (", print preflight" if entry.has(["cover"]) else "")
                   + (" (accessibility self-certified)" if epubs[edition_id].certified else ""))
     order = [e.id for e in sources.book.editions]

@@ -53,16 +53,52 @@ def isbns(sources: Sources, formats: tuple[str, ...]) -> list[Problem]:
     return out
 
 
-def catalogues(sources: Sources, layout: Layout) -> list[Problem]:
-    """``publish catalog check`` errors in a catalogue of a released locale."""
+def catalogues(sources: Sources, layout: Layout, cache: Path | None = None) -> list[Problem]:
+    """``publish catalog check`` errors in a catalogue of a released locale. With ``cache`` (the project's
+    cache folder), the result is kept under ``<cache>/gate/`` by the hash of what it depends on (the
+    catalogues, book.yaml and its glossary, the project file, the toolkit's catalogue code): a release with
+    no catalogue changed does not read them again."""
+    import json
+
     from ..catalogs.qa import run
 
     locales = sorted({loc for e in sources.book.editions for loc in e.locales if loc != sources.book.source_locale})
     paths = [p for loc in locales if (p := layout.root / loc / "LC_MESSAGES" / sources.book.id).is_dir()]
     if not paths:
         return []
-    return [_err(Location(r.path, r.line), f"catalog check [{r.finding.check}]: {r.finding.message}", "gate.catalog")
-            for r in run(paths, sources.root.parent) if r.finding.severity == "error"]
+    stored = cache / "gate" / f"catalogues-{_qa_key(sources, paths)}.json" if cache is not None else None
+    if stored is not None and stored.is_file():
+        found = json.loads(stored.read_text(encoding="utf-8"))
+    else:
+        found = [{"path": str(Path(r.path).resolve()), "line": r.line, "check": r.finding.check,
+                  "message": r.finding.message}
+                 for r in run(paths, sources.root.parent) if r.finding.severity == "error"]
+        if stored is not None:
+            from .. import atomic
+
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_bytes(stored, json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8"))
+    return [_err(Location(relpath(Path(f["path"])), f["line"]), f"catalog check [{f['check']}]: {f['message']}",
+                 "gate.catalog") for f in found]
+
+
+def _qa_key(sources: Sources, paths: list[Path]) -> str:
+    import hashlib
+
+    from .. import __version__
+    from ..project import find_file
+
+    h = hashlib.sha256(__version__.encode())
+    code = Path(__file__).resolve().parent.parent / "catalogs"
+    project_file = find_file(sources.root)
+    files = [*(p for folder in paths for p in sorted(folder.rglob("*.po"))), sources.root / "book.yaml",
+             *([sources.root / sources.book.glossary] if sources.book.glossary else []),
+             *([project_file] if project_file else []), *sorted(code.glob("*.py"))]
+    for path in files:
+        data = path.read_bytes() if path.is_file() else b""
+        h.update(f"{path.resolve()}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()[:32]
 
 
 def coverage(sources: Sources, edition_id: str, percent: float, layout: Layout | None = None) -> list[Problem]:

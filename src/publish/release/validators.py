@@ -2,8 +2,9 @@
 Debian's chromium), poppler's ``pdffonts`` and qpdf's ``--check``. Results are plain data, for the
 release gate, the manifest and the tests.
 
-EPUBCheck costs several seconds of JVM start per file, so files are checked in parallel (one JVM
-each, as many as there are cores to spare).
+EPUBCheck costs several seconds of JVM start: every EPUB of a release is checked in one JVM, started with
+flags for a short run. The PDF checks of a release run in-process (:mod:`publish.release.pdfcheck`);
+``pdffonts`` and ``qpdf_check`` here are the outside tools, kept for the tests.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import Location, Problem, ReleaseError, Severity
 
@@ -59,24 +61,45 @@ def _jar() -> Path:
     return Path(epubcheck.const.EPUBCHECK)
 
 
-def epubcheck(paths: list[Path], jobs: int = 0) -> dict[Path, Report]:
-    """Run W3C EPUBCheck with ``-u`` on every file: fatal, error and warning messages fail; the advisory
-    USAGE notes (such as CSS-028 "Use of Font-face declaration") and INFO are counted and kept as notes."""
+JVM_FLAGS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto")
+"""EPUBCheck is a short run: the C1 compiler only, the serial collector and the JDK's class-data archive
+start it in about half the CPU time of the defaults, with the same reports (measured on the sample's
+EPUBs: 9.5 → 5.0 s of CPU for one file; two files in one JVM 6.0 s against 22.2 s for two default JVMs)."""
+BATCH = Path(__file__).resolve().parent / "java" / "EpubCheckBatch.java"
+"""Runs EPUBCheck on several files in one JVM (its command line takes one file); Java's source-file mode
+compiles it in memory at start."""
+
+
+def epubcheck(paths: list[Path]) -> dict[Path, Report]:
+    """Run W3C EPUBCheck with ``-u`` on every file, in one JVM: fatal, error and warning messages fail; the
+    advisory USAGE notes (such as CSS-028 "Use of Font-face declaration") and INFO are counted and kept as
+    notes.
+
+    A Java without its compiler module (no source-file mode) falls back to one JVM per file."""
     if not shutil.which("java"):
         raise ReleaseError("EPUBCheck needs Java: install Debian's default-jre-headless (make system)")
-    jobs = jobs or max(1, min(len(paths), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(paths, pool.map(_epubcheck_one, paths), strict=True))
-
-
-def _epubcheck_one(path: Path) -> Report:
+    if not paths:
+        return {}
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.json"
-        proc = subprocess.run(["java", "-jar", str(_jar()), str(path), "-u", "--json", str(out)],
-                              capture_output=True, text=True, timeout=600)
-        if not out.is_file():
-            raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
-        data = json.loads(out.read_text(encoding="utf-8"))
+        outs = [Path(tmp) / f"{i}.json" for i in range(len(paths))]
+        args: list[str] = []
+        for path, out in zip(paths, outs, strict=True):
+            args += [*(["--"] if args else []), str(path), str(out), "-u"]
+        proc = subprocess.run(["java", *JVM_FLAGS, "-cp", str(_jar()), str(BATCH), *args],
+                              capture_output=True, text=True, timeout=300 + 300 * len(paths))
+        reports = {}
+        for path, out in zip(paths, outs, strict=True):
+            if proc.returncode != 0 or not out.is_file():
+                subprocess.run(["java", *JVM_FLAGS, "-jar", str(_jar()), str(path), "--json", str(out), "--quiet",
+                                "-u"],
+                               capture_output=True, text=True, timeout=600)
+            if not out.is_file():
+                raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
+            reports[path] = _epubcheck_report(json.loads(out.read_text(encoding="utf-8")))
+    return reports
+
+
+def _epubcheck_report(data: dict[str, Any]) -> Report:
     counts: Counter[str] = Counter({"fatal": 0, "error": 0, "warning": 0, "usage": 0, "info": 0})
     messages: list[str] = []
     notes: list[str] = []

@@ -39,7 +39,7 @@ def inline(text: str, lang: str = "en") -> Markup:
     html = _EMPH.sub(r"<em>\1</em>", html)
     if lang.startswith("zh"):
         html = punctuate(keep_last(autospace(html)), centered=lang.lower() in ("zh-hant", "zh-tw", "zh-hk"))
-        if html[:1] in OPENING:
+        if html and html[0] in OPENING:
             # a text opening with a bracket: after a speaker label's "：" the two make a pair (book.css)
             html = f'<span class="open-start">{html[0]}</span>{html[1:]}'
     return Markup(html)

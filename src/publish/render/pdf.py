@@ -25,7 +25,7 @@ from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
-from .weasy import inter_character, language_tags
+from .weasy import cached_page_references, inter_character, language_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -248,7 +248,8 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
             _raise_logged(log.messages, shown)
             if target is None:
                 return Rendered(len(document.pages), starts)
-            with atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""):
+            with (atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
+                  cached_page_references()):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 pages = fmt.finish(tmp, identifier) or len(document.pages)
                 if fmt.variant == "pdf/ua-1":

@@ -16,6 +16,9 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
   ends at the gap) the following boxes are moved, as WeasyPrint's own ``add_word_spacing`` does.
 - :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
 - :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
+- :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
+  tagged PDF is written (WeasyPrint's tagger reads it for every structure element, and pydyf rebuilds
+  the tuple of all pages on each read: pages × elements).
 
 ``tests/render/test_weasy.py`` fails loudly when any of these internals changes.
 """
@@ -319,6 +322,37 @@ def language_tags(document_lang: str) -> Iterator[None]:
         yield
     finally:
         tags._build_box_tree = original
+
+
+# --------------------------------------------------------------------------------------------------
+# The tagged-PDF write made linear
+#
+# WeasyPrint's tagger (``pdf/tags.py``) reads ``pdf.page_references[n]`` for every structure element,
+# and pydyf 0.13 rebuilds that tuple of all the pages on each read. The tuple depends only on the page
+# tree's ``Kids``, which pages are only ever appended to: cached per PDF object and remade whenever
+# ``Kids`` has grown, the bytes written are the same (tests/render/test_weasy_pages.py compares them).
+
+
+@contextmanager
+def cached_page_references() -> Iterator[None]:
+    """While active, ``pydyf.PDF.page_references`` is computed once per page count, not once per read."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__["page_references"]
+
+    def page_references(self: Any) -> tuple[bytes, ...]:  # noqa: ANN401 - a pydyf.PDF
+        kids = self.pages["Kids"]
+        cached = self.__dict__.get("_publish_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), original.fget(self))
+            self.__dict__["_publish_page_references"] = cached
+        return cached[1]  # type: ignore[no-any-return]
+
+    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,0 +1,391 @@
+"""See bench/scale. Synthetic books of N profiles (the sample's five copied under new ids, with their
+catalogues), editions en and zh-Hans, each in a temporary project, measured in one run:
+
+- pages: of every PDF built (print + digital);
+- build_pdf_jobs1_s / weasyprint_s / ratio: `publish build -f print -f pdf --jobs 1` against the bare
+  `weasyprint` command on the same intermediate HTML and CSS, one process per file (as bench/run.py);
+- build_jobs1_s, build_jobs2_s, jobs2_speedup: every format (print, pdf, epub), each from an empty cache;
+  per_file_s: each stage's share of the --jobs 1 build, from the time between the build's progress lines;
+  build_noop_s: the --jobs 2 build again, nothing changed; build_one_paragraph_s: again after one
+  paragraph of one profile was edited (and its share of the full --jobs 2 build);
+- ms_per_page: build_pdf_jobs1_s per PDF page; cpu_*: the same runs' CPU seconds (user + system of the
+  process and its workers: on a shared machine CPU time moves far less than wall time);
+- peak_rss_mb: the largest resident set of the build process or any of its workers (getrusage of children);
+- release_full_s / release_noop_s: `publish release --draft` with an empty cache, then again unchanged;
+  release_stages_s: the release's own stages (catalogue gate, EPUBCheck, PDF checks), timed in the
+  release process by wrapping them (nothing in the toolkit is changed for it), validators_share (EPUBCheck,
+  the PDF checks and, where the release has them, the print preflight, pdfcpu and Ace);
+- validators_before_s: the validators of the previous release code on the same artifacts, same run
+  (pdffonts + qpdf --check per PDF, one default JVM per EPUB, in parallel as before);
+- tagged_write_s: WeasyPrint's write of the en digital PDF (tagged) with and without the page_references
+  cache, the same layout; tagged_write_same_bytes says whether the two files are identical;
+- print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
+  WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
+
+Figures as JSON (last line; --json FILE also writes them). The machine's load is recorded with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "books" / "shanghai-doctors"
+BOOK = "shanghai-doctors"
+VENV = Path(sys.executable).parent
+"""The environment running the benchmark (bench/scale starts it with the project's .venv)."""
+EPOCH = "1748908800"
+EDITIONS = ("en", "zh-Hans")
+LOCALES = {"en": (), "zh-Hans": ("zh_Hans",)}
+
+
+def make_project(where: Path, profiles: int, editions: tuple[str, ...]) -> Path:
+    """A project with the sample book of ``profiles`` profiles (a multiple of five) and its catalogues."""
+    from ruamel.yaml import YAML
+
+    base = [p.stem for p in sorted((SAMPLE / "profiles").glob("*.yaml"))]
+    yaml = YAML()
+    book = where / "books" / BOOK
+    shutil.copytree(SAMPLE, book, ignore=shutil.ignore_patterns("raw"))
+    (where / "publish.toml").write_text("[project]\n", encoding="utf-8")
+    data = yaml.load((book / "book.yaml").read_text(encoding="utf-8"))
+    data["editions"] = [e for e in data["editions"] if e["id"] in editions]
+    order = list(data["profiles"])
+    ids = []
+    for copy in range(profiles // len(base)):
+        for pid in order:
+            ids.append(pid if copy == 0 else f"{pid}-{copy + 1}")
+    data["profiles"] = ids
+    with (book / "book.yaml").open("w", encoding="utf-8") as fp:
+        yaml.dump(data, fp)
+    locales = where / "locales"
+    shutil.copytree(ROOT / "locales" / BOOK, locales / BOOK)
+    for loc in sorted({loc for e in editions for loc in LOCALES[e]}):
+        shutil.copytree(ROOT / "locales" / loc / "LC_MESSAGES" / BOOK, locales / loc / "LC_MESSAGES" / BOOK)
+    for new in ids:
+        old = re.sub(r"-\d+$", "", new) if new not in base else new
+        if new == old:
+            continue
+        text = (SAMPLE / "profiles" / f"{old}.yaml").read_text(encoding="utf-8")
+        (book / "profiles" / f"{new}.yaml").write_text(text.replace(f"\nid: {old}\n", f"\nid: {new}\n", 1),
+                                                       encoding="utf-8")
+        shutil.copyfile(locales / BOOK / f"{old}.pot", locales / BOOK / f"{new}.pot")
+        for loc in sorted({loc for e in editions for loc in LOCALES[e]}):
+            folder = locales / loc / "LC_MESSAGES" / BOOK
+            shutil.copyfile(folder / f"{old}.po", folder / f"{new}.po")
+    return book
+
+
+def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Wall and CPU seconds, peak RSS (of the process tree it waited for) and timed stderr lines of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines = []
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        lines.append((time.perf_counter() - start, line.rstrip("\n")))
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n" + "\n".join(t for _, t in lines[-20:]))
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "lines": lines}
+
+
+def per_file(lines: list[tuple[float, str]]) -> dict[str, float]:
+    """Each stage's share of a --jobs 1 build (``edition: stage (detail)`` progress lines): the time since
+    the previous line."""
+    out, previous = {}, 0.0
+    for at, text in lines:
+        if re.match(r"[\w-]+: ", text):
+            out[text] = round(at - previous, 2)
+        previous = at
+    return out
+
+
+def pages(out: Path) -> int:
+    import pikepdf
+
+    total = 0
+    for pdf in sorted(out.rglob("*.pdf")):
+        with pikepdf.open(pdf) as doc:
+            total += len(doc.pages)
+    return total
+
+
+def intermediate(book: Path, out: Path) -> list[tuple[Path, Path, Path]]:
+    """The HTML and CSS `publish build` renders, as files (as bench/run.py)."""
+    from publish.build import prepare
+    from publish.project import load_project
+    from publish.render.pdf import DOCUMENT_CSS, FORMATS, STYLES
+    from publish.sources import load_book
+    from publish.theme import resolve
+
+    project = load_project(book)
+    sources = load_book(book)
+    theme = resolve(project, sources)
+    jobs = []
+    for edition in sources.book.editions:
+        p = prepare(project, sources, edition, theme, draft=False)
+        for fmt in ("print", "pdf"):
+            html = out / f"{edition.id}.{fmt}.html"
+            style = f"<style>{DOCUMENT_CSS}{FORMATS[fmt].colour_css()}</style>"
+            html.write_text(p.html.replace("<head>", f"<head>{style}", 1), encoding="utf-8")
+            css = out / f"{edition.id}.{fmt}.css"
+            css.write_text((STYLES / "book.css").read_text(encoding="utf-8")
+                           + FORMATS[fmt].page_css(sources.book.trim) + p.css, encoding="utf-8")
+            jobs.append((html, css, out / f"{edition.id}.{fmt}.pdf"))
+    return jobs
+
+
+RELEASE_TIMED = r"""
+import json, sys, time
+from publish.release import bundle, gate
+timers = {}
+def timed(name, fn):
+    def wrapper(*a, **k):
+        start = time.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            timers[name] = timers.get(name, 0.0) + time.perf_counter() - start
+    return wrapper
+bundle.epubcheck = timed("epubcheck", bundle.epubcheck)
+bundle.check_pdf = timed("pdf_checks", bundle.check_pdf)
+for name in ("print_preflight", "pdfcpu_strict", "ace"):   # the print preflight and Ace, where present
+    if hasattr(bundle, name):
+        setattr(bundle, name, timed(name, getattr(bundle, name)))
+gate.catalogues = timed("catalogue_gate", gate.catalogues)
+bundle.build = timed("build", bundle.build)
+from publish.cli import main
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    with open(sys.argv[1], "w") as fp:
+        json.dump(timers, fp)
+"""
+
+
+def release(book: Path, env: dict[str, str], work: Path) -> dict[str, Any]:
+    script = work / "release_timed.py"
+    script.write_text(RELEASE_TIMED, encoding="utf-8")
+    figures: dict[str, Any] = {}
+    for name in ("full", "noop"):
+        stages = work / f"stages-{name}.json"
+        r = run([sys.executable, str(script), str(stages), "release", str(book), "--version", "bench", "--draft",
+                 "--jobs", "2"], book.parent.parent, env)
+        timers = json.loads(stages.read_text(encoding="utf-8"))
+        figures[f"release_{name}_s"] = round(r["wall"], 2)
+        figures[f"release_{name}_cpu_s"] = round(r["cpu"], 2)
+        figures[f"release_{name}_stages_s"] = {k: round(v, 2) for k, v in sorted(timers.items())}
+    stages = figures["release_full_stages_s"]
+    validators = sum(stages.get(k, 0.0) for k in ("epubcheck", "pdf_checks", "print_preflight", "pdfcpu_strict", "ace"))
+    figures["validators_s"] = round(validators, 2)
+    figures["validators_share"] = round(validators / figures["release_full_s"], 3)
+    return figures
+
+
+def validators_before(cache: Path, env: dict[str, str]) -> dict[str, float]:
+    """The previous release code's validators on the same artifacts: pdffonts + qpdf --check per PDF, then
+    one default JVM per EPUB, as many at once as there are CPUs (its ThreadPoolExecutor)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from publish.release.validators import _jar
+
+    entries = sorted(p.parent for p in (cache / "editions").glob("*/result.json"))
+    pdfs = [p for e in entries for p in sorted(e.glob("*.pdf"))]
+    epubs = [p for e in entries for p in sorted(e.glob("*.epub"))]
+    start = time.perf_counter()
+    for pdf in pdfs:
+        subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True)
+        subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True)
+    tools = time.perf_counter() - start
+
+    def one(path: Path) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            subprocess.run(["java", "-jar", str(_jar()), str(path), "--json", str(Path(tmp) / "r.json")],
+                           capture_output=True, timeout=900)
+            if not (Path(tmp) / "r.json").is_file():
+                raise SystemExit(f"EPUBCheck did not run on {path}")
+
+    assert pdfs and epubs, f"no cached artifacts under {cache}"
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, min(len(epubs), os.cpu_count() or 1))) as pool:
+        list(pool.map(one, epubs))
+    jvms = time.perf_counter() - start
+    return {"pdffonts_qpdf_s": round(tools, 2), "epubcheck_jvm_per_file_s": round(jvms, 2),
+            "total_s": round(tools + jvms, 2)}
+
+
+def tagged_write(book: Path) -> dict[str, Any]:
+    """The en digital PDF's write with and without the page_references cache, on one layout."""
+    import pydyf
+    from weasyprint import CSS, HTML
+
+    from publish.build import prepare
+    from publish.project import load_project
+    from publish.render.pdf import DOCUMENT_CSS, FORMATS, STYLES
+    from publish.render.weasy import cached_page_references, language_tags
+    from publish.sources import load_book
+    from publish.theme import resolve
+
+    project = load_project(book)
+    sources = load_book(book)
+    theme = resolve(project, sources)
+    edition = next(e for e in sources.book.editions if e.id == "en")
+    p = prepare(project, sources, edition, theme, draft=False)
+    fmt = FORMATS["pdf"]
+    html = p.html.replace("<head>", f"<head><style>{DOCUMENT_CSS}</style>", 1)
+    sheets = [CSS(filename=str(STYLES / "book.css")), CSS(string=fmt.page_css(sources.book.trim) + p.css)]
+    document = HTML(string=html, base_url=str(book) + "/").render(stylesheets=sheets)
+    original = pydyf.PDF.__dict__["page_references"]
+    calls = [0]
+
+    def counting(self: Any) -> Any:  # noqa: ANN401
+        calls[0] += 1
+        return original.fget(self)
+
+    results: dict[str, Any] = {"pages": len(document.pages)}
+    outputs = {}
+    pydyf.PDF.page_references = property(counting)  # type: ignore[method-assign,assignment]
+    try:
+        for name, cached in (("before", False), ("after", True), ("before_again", False), ("after_again", True)):
+            out = io.BytesIO()
+            calls[0] = 0
+            start = time.perf_counter()
+            with language_tags(document.metadata.lang or ""):
+                if cached:
+                    with cached_page_references():
+                        document.write_pdf(out, **fmt.options(b"bench"))  # type: ignore[arg-type]
+                else:
+                    document.write_pdf(out, **fmt.options(b"bench"))  # type: ignore[arg-type]
+            results[f"{name}_s"] = round(time.perf_counter() - start, 2)
+            results[f"{name}_page_reference_reads"] = calls[0]
+            outputs[name] = out.getvalue()
+    finally:
+        pydyf.PDF.page_references = original  # type: ignore[method-assign]
+    results["same_bytes"] = len({outputs[k] for k in outputs}) == 1
+    best_before = min(results["before_s"], results["before_again_s"])
+    best_after = min(results["after_s"], results["after_again_s"])
+    results["ratio_after_before"] = round(best_after / best_before, 3)
+    results["ms_per_page_before"] = round(1000 * best_before / len(document.pages), 2)
+    results["ms_per_page_after"] = round(1000 * best_after / len(document.pages), 2)
+    return results
+
+
+def resource_entries(pdf: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        return sum(len((page.obj.get("/Resources") or {}).get("/XObject") or {}) for page in doc.pages)
+
+
+def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[str, str]) -> dict[str, Any]:
+    figures: dict[str, Any] = {"profiles": size, "editions": list(editions)}
+    with tempfile.TemporaryDirectory(prefix=f"publish-scale-{size}-") as tmp:
+        work = Path(tmp)
+        book = make_project(work / "project", size, editions)
+        cache = work / "project" / ".publish-cache"
+        publish = [str(VENV / "publish"), "build", str(book)]
+        if "build" in stages:
+            shutil.rmtree(cache, ignore_errors=True)   # every build below but the no-op starts from no cache
+            r = run([*publish, "-f", "print", "-f", "pdf", "--jobs", "1", "--out", str(work / "b1")], work, env)
+            figures["pages"] = pages(work / "b1")
+            figures["build_pdf_jobs1_s"] = round(r["wall"], 2)
+            figures["build_pdf_jobs1_cpu_s"] = round(r["cpu"], 2)
+            figures["ms_per_page"] = round(1000 * r["wall"] / figures["pages"], 1)
+            figures["cpu_ms_per_page"] = round(1000 * r["cpu"] / figures["pages"], 1)
+            figures["print_page_resource_entries"] = resource_entries(
+                next((work / "b1").rglob("*-en.print.pdf")))
+            jobs = intermediate(book, work)
+
+            def bare() -> dict[str, float]:
+                wall = cpu = 0.0
+                for html, css, pdf in jobs:
+                    variant = "pdf/x-4" if ".print." in html.name else "pdf/ua-1"
+                    w = run([str(VENV / "weasyprint"), "-q", "-s", str(css), "--base-url", str(book),
+                             "--pdf-variant", variant, str(html), str(pdf)], work, env)
+                    wall, cpu = wall + w["wall"], cpu + w["cpu"]
+                return {"wall": wall, "cpu": cpu}
+
+            b = bare()
+            figures["weasyprint_s"] = round(b["wall"], 2)
+            figures["weasyprint_cpu_s"] = round(b["cpu"], 2)
+            figures["ratio"] = round(r["wall"] / b["wall"], 3)
+            figures["cpu_ratio"] = round(r["cpu"] / b["cpu"], 3)
+            for jobs_n in (1, 2):
+                shutil.rmtree(cache, ignore_errors=True)
+                r = run([*publish, "--jobs", str(jobs_n), "--out", str(work / f"all{jobs_n}")], work, env)
+                figures[f"build_jobs{jobs_n}_s"] = round(r["wall"], 2)
+                figures[f"build_jobs{jobs_n}_cpu_s"] = round(r["cpu"], 2)
+                figures[f"build_jobs{jobs_n}_peak_rss_mb"] = round(r["rss_mb"], 1)
+                if jobs_n == 1:
+                    figures["per_file_s"] = per_file(r["lines"])
+            figures["jobs2_speedup"] = round(figures["build_jobs1_s"] / figures["build_jobs2_s"], 3)
+            r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)   # nothing changed
+            figures["build_noop_s"] = round(r["wall"], 2)
+            profile = sorted((book / "profiles").glob("*.yaml"))[0]
+            text = profile.read_text(encoding="utf-8")
+            m = re.search(r"\n( +- )([A-Z][^\n]{40,})\n", text)   # the first paragraph of prose
+            assert m is not None
+            profile.write_text(text.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
+            r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)
+            figures["build_one_paragraph_s"] = round(r["wall"], 2)
+            figures["build_one_paragraph_share"] = round(r["wall"] / figures["build_jobs2_s"], 3)
+        if "release" in stages:
+            shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
+            figures.update(release(book, env, work))
+            figures["validators_before_s"] = validators_before(work / "project" / ".publish-cache", env)
+        if "tagged" in stages:
+            figures["tagged_write"] = tagged_write(book)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="5,20,50,100", help="profile counts, multiples of 5 (default: %(default)s)")
+    parser.add_argument("--editions", default=",".join(EDITIONS), help="default: %(default)s")
+    parser.add_argument("--stages", default="build,release,tagged", help="what to measure (default: %(default)s)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if any(s <= 0 or s % 5 for s in sizes):
+        parser.error("--sizes: multiples of 5")
+    editions = tuple(e for e in args.editions.split(",") if e)
+    unknown = set(editions) - set(LOCALES)
+    if unknown:
+        parser.error(f"--editions: known {', '.join(LOCALES)}")
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    results = []
+    for size in sizes:
+        results.append(measure(size, editions, set(args.stages.split(",")), env))
+        print(json.dumps(results[-1]), file=sys.stderr, flush=True)   # each size as soon as it is measured
+    result = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
+              "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+              "total_s": round(time.perf_counter() - started, 1), "sizes": results}
+    for r in results:
+        print(f"{r['profiles']} profiles: " + ", ".join(f"{k} {v}" for k, v in r.items()
+                                                         if isinstance(v, (int, float)) and k != "profiles"))
+    text = json.dumps(result)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
