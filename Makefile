@@ -32,6 +32,7 @@ lint: $(STAMP)
 
 system:
 	@bash scripts/system-deps.sh
+	@bash scripts/tools-deps.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

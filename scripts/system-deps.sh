@@ -7,9 +7,11 @@
 #   gettext              GNU msgmerge/msgfmt/msgcat: the catalogue engine and validator
 #   java (headless JRE)  runs W3C EPUBCheck
 #   poppler-utils, qpdf  pdffonts/pdftotext and qpdf --check, used by the tests to validate PDFs
-#   chromium             headless browser: the tests open the release download page (index.html) in it
+#   chromium             headless browser: the tests open the release download page (index.html) in it;
+#                        Ace by DAISY (scripts/tools-deps.sh) checks the EPUBs with it
 #   ghostscript          the print preflight renders every page of the print files (a warning fails)
-#   nodejs, npm          run pdfcpu's WebAssembly build (tools/pdfcpu, npm ci) for the strict PDF validation
+#   nodejs, npm          run pdfcpu's WebAssembly build (tools/pdfcpu, npm ci) for the strict PDF validation,
+#                        and Ace by DAISY (tools/ace, scripts/tools-deps.sh)
 # Installed by scripts/apt-install.sh: as root, or with sudo, else it prints the exact command and fails.
 set -euo pipefail
 need=()

@@ -14,7 +14,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from conftest import SAMPLE, SAMPLE_EPOCH
-from publish.release.validators import epubcheck
+from publish.release.validators import ace, epubcheck
 from test_build_sample import profile, squash, translations
 
 pytestmark = pytest.mark.slow
@@ -49,6 +49,51 @@ def test_epubcheck_reports_nothing(built: dict[tuple[str, str], Path], reports, 
     assert report.clean, report.messages
 
 
+@pytest.fixture(scope="module")
+def ace_reports(built: dict[tuple[str, str], Path]):  # type: ignore[no-untyped-def] # noqa: ANN201
+    return ace([built[(e, "epub")] for e in EDITIONS])
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_ace_finds_nothing_critical_or_serious(built: dict[tuple[str, str], Path], ace_reports,  # noqa: ANN001
+                                               edition: str) -> None:
+    report = ace_reports[built[(edition, "epub")]]
+    assert report.tool.startswith("Ace 1.4"), report.tool
+    assert report.counts["critical"] == 0 and report.counts["serious"] == 0, report.messages
+    assert report.clean
+
+
+def test_ace_sees_a_package_without_language(tmp_path: Path, built: dict[tuple[str, str], Path]) -> None:
+    broken = tmp_path / "nolang.epub"
+    with epub(built, "en") as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "EPUB/content.opf":
+                data = re.sub(rb'<package xml:lang="[^"]*"', b"<package", data)
+                data = re.sub(rb"<dc:source[^>]*>[^<]*</dc:source>", b"", data)
+            dst.writestr(info, data)
+    report = ace([broken])[broken]
+    assert not report.clean
+    assert {m.split()[1] for m in report.messages} == {"epub-lang", "epub-pagesource"}, report.messages
+
+
+def test_a_certified_package_states_the_checks_and_stays_valid(tmp_path: Path,
+                                                               built: dict[tuple[str, str], Path]) -> None:
+    from publish.render.epub import CONFORMS, Certification, certify, claims
+
+    copy = tmp_path / "certified.epub"
+    copy.write_bytes(built[("zh-Hans", "epub")].read_bytes())
+    assert claims(copy) == ()
+    certify(copy, Certification(certifier="Publish Sample Editions", summary="检查：Ace 1.4.6"))
+    assert claims(copy) == (CONFORMS,)
+    root = opf(zipfile.ZipFile(copy))
+    assert metas(root, "a11y:certifiedBy") == ["Publish Sample Editions"]
+    assert metas(root, "schema:accessibilitySummary") == ["检查：Ace 1.4.6"]
+    assert epubcheck([copy])[copy].clean
+    with pytest.raises(Exception, match="already makes a conformance claim"):
+        certify(copy, Certification(certifier="x", summary="y"))
+
+
 def test_epubcheck_sees_a_broken_package(tmp_path: Path, built: dict[tuple[str, str], Path]) -> None:
     broken = tmp_path / "broken.epub"
     with epub(built, "en") as src, zipfile.ZipFile(broken, "w") as dst:
@@ -75,7 +120,18 @@ def test_metadata(built: dict[tuple[str, str], Path], edition: str) -> None:
     assert languages == [loc.replace("_", "-") for loc in spec["locales"]]
     assert metas(root, "dcterms:modified") == ["2025-06-03T00:00:00Z"], SAMPLE_EPOCH
     roles = [m.text for m in root.iterfind("opf:metadata/opf:meta", OPF) if m.get("property") == "role"]
-    assert roles == ["edt", "trl"]
+    # the editor of the collection and the source publisher (bibliographic antecedent) as creators;
+    # the translators only where there is a translation
+    assert roles == (["edt", "ant"] if edition == "en" else ["edt", "trl", "ant"])
+    creators = [c.text for c in root.iterfind("opf:metadata/dc:creator", OPF)]
+    assert creators == ["Chen Qing", "Ye Wen Ren Yi (ShanghaiDoctor.cn)"]
+    file_as = [m.text for m in root.iterfind("opf:metadata/opf:meta", OPF) if m.get("property") == "file-as"]
+    assert file_as[0] == "Chen, Qing"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == languages[0]
+    source = root.find("opf:metadata/dc:source", OPF)
+    assert source is not None and source.text == "urn:isbn:" + spec["isbn"]["print"].replace("-", "")
+    refs = [(r.get("type"), r.get("href")) for r in root.iterfind("opf:guide/opf:reference", OPF)]
+    assert refs == [("cover", "cover.xhtml")]
     assert all(m.get("scheme") == "marc:relators" for m in root.iterfind("opf:metadata/opf:meta", OPF)
                if m.get("property") == "role")
     assert root.find("opf:metadata/dc:rights", OPF) is not None
@@ -99,9 +155,11 @@ def test_accessibility_properties_match_the_content(built: dict[tuple[str, str],
     assert {"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"} <= features
     assert metas(root, "schema:accessMode") == ["textual"]
     assert metas(root, "schema:accessibilityHazard") == ["none"]
-    assert metas(root, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    # no claim when the EPUB is built: the release certifies what Ace and EPUBCheck passed
+    assert metas(root, "dcterms:conformsTo") == [] and metas(root, "a11y:certifiedBy") == []
     summary = metas(root, "schema:accessibilitySummary")[0]
-    assert ("WCAG" in summary) and (re.search(r"[\u4e00-\u9fff]", summary) is not None) == (edition != "en")
+    assert "WCAG" not in summary
+    assert (re.search(r"[\u4e00-\u9fff]", summary) is not None) == (edition != "en")
     landmarks = {a.get(f"{OPS}type") for a in nav.iter(f"{XHTML}a") if a.get(f"{OPS}type")}
     assert {"cover", "toc", "bodymatter", "copyright-page", "backmatter"} <= landmarks
 
@@ -209,8 +267,8 @@ def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: st
     import io
 
     z = epub(built, edition)
-    text = "".join(" ".join(ET.fromstring(z.read(n)).itertext()) for n in z.namelist()
-                   if n.endswith(".xhtml") and n != "EPUB/nav.xhtml")
+    # every document, the nav (its hidden page-list heading: 印刷版页码) and the cover page included
+    text = "".join(" ".join(ET.fromstring(z.read(n)).itertext()) for n in z.namelist() if n.endswith(".xhtml"))
     used = {ch for ch in text if not ch.isspace()}
     fonts = [n for n in z.namelist() if n.startswith("EPUB/fonts/")]
     assert any("serif-cjk" in f for f in fonts) and any("garamond" in f for f in fonts)
@@ -226,6 +284,79 @@ def test_fonts_are_exact_subsets(built: dict[tuple[str, str], Path], edition: st
     assert not [ch for ch in used if ord(ch) not in cmap]          # every character has its glyph
     needed = {cmap[ord(ch)] for ch in used} | {".notdef"}
     assert len(font.getGlyphOrder()) <= 1.1 * len(needed), (len(font.getGlyphOrder()), len(needed))
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_page_markers_stand_before_headings_and_words(built: dict[tuple[str, str], Path], edition: str) -> None:
+    z = epub(built, edition)
+    seen = 0
+    for name in z.namelist():
+        if not name.endswith(".xhtml"):
+            continue
+        root = ET.fromstring(z.read(name))
+        for heading in root.iter():
+            if re.fullmatch(rf"{re.escape(XHTML)}h[1-6]", heading.tag):
+                assert not [m for m in heading.iter() if m.get(f"{OPS}type") == "pagebreak"], (name, heading.text)
+        parent = {id(c): el for el in root.iter() for c in el}
+        labels = [int(m.get("aria-label") or 0) for m in root.iter() if m.get(f"{OPS}type") == "pagebreak"]
+        assert labels == sorted(labels), (name, labels)      # in document order, page after page
+        for mark in (m for m in root.iter(f"{XHTML}span") if m.get(f"{OPS}type") == "pagebreak"):
+            seen += 1
+            up = parent[id(mark)]
+            i = list(up).index(mark)
+            before = (up[i - 1].tail if i else up.text) or ""
+            after = mark.tail or ""
+            latin = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
+            assert not (before and after and latin.match(before[-1]) and latin.match(after[0])), \
+                (name, before[-20:], after[:20])
+    assert seen >= 50
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_printed_contents_pages_are_the_navs(built: dict[tuple[str, str], Path], edition: str) -> None:
+    """The contents pages of the print book lead to the nav's contents, not into the first profile."""
+    z = epub(built, edition)
+    nav = ET.fromstring(z.read("EPUB/nav.xhtml"))
+    page_list = next(n for n in nav.iter(f"{XHTML}nav") if n.get(f"{OPS}type") == "page-list")
+    hrefs = {a.text: a.get("href") for a in page_list.iter(f"{XHTML}a")}
+    toc = [int(n) for n, href in hrefs.items() if href.startswith("nav.xhtml#")]
+    assert toc and toc == list(range(toc[0], toc[-1] + 1)), toc      # the printed contents' page(s)
+    ids = {el.get("id") for el in nav.iter()}
+    assert all(hrefs[str(n)].split("#")[1] in ids for n in toc)
+    assert hrefs[str(toc[-1] + 1)].startswith("li-junmin.xhtml#")     # the first profile follows
+    # the contents list is not numbered (EPUB requires <ol>; the style removes the numbers)
+    assert "nav#toc ol { list-style-type: none; }" in z.read("EPUB/nav.xhtml").decode("utf-8")
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
+def test_latin_names_in_chinese_text_carry_their_language(built: dict[tuple[str, str], Path], edition: str) -> None:
+    z = epub(built, edition)
+    seen = 0
+    for name in z.namelist():
+        if not name.endswith(".xhtml"):
+            continue
+        root = ET.fromstring(z.read(name))
+        parent = {id(c): el for el in root.iter() for c in el}
+
+        def lang_of(el: ET.Element | None, parent: dict[int, ET.Element] = parent) -> str:
+            while el is not None and not el.get("lang"):
+                el = parent.get(id(el))
+            return (el.get("lang") or "") if el is not None else ""
+
+        for el in root.iter():
+            for text, owner in ((el.text, el), *((c.tail, el) for c in el)):
+                if text and re.search(r"\b(Liu Ruijun|Chen Qing|Ye Wen Ren Yi)\b", text):
+                    seen += 1
+                    assert lang_of(owner) == "en", (name, text[:60])
+    assert seen >= 3
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant", "bilingual"])
+def test_copyright_page_labels_are_translated(built: dict[tuple[str, str], Path], edition: str) -> None:
+    text = " ".join(ET.fromstring(epub(built, edition).read("EPUB/copyright.xhtml")).itertext())
+    assert "Edition:" not in text and "print)" not in text and "(epub" not in text
+    assert re.search(r"ISBN（平[装裝]本）", text) and ("双语版" in text) == (edition == "bilingual")
+    assert edition not in text
 
 
 def test_sizes(built: dict[tuple[str, str], Path]) -> None:
@@ -267,5 +398,10 @@ def test_latin_runs_in_chinese_text_are_spaced_and_english_is_not(built: dict[tu
     doc = ET.fromstring(epub(built, edition).read("EPUB/liu-ruijun.xhtml"))
     spaced = [el for el in doc.iter() if (el.get("class") or "").startswith("cjk-sp")]
     assert len(spaced) > 10
-    english = [el for el in doc.iter() if el.get("lang") == "en"]
+    # English blocks (the bilingual edition's English); Latin words marked lang="en" inside Chinese are not
+    def marked_word(el: ET.Element) -> bool:
+        cls = el.get("class") or ""
+        return el.tag == f"{XHTML}span" and (not cls or cls.startswith("cjk-sp"))
+
+    english = [el for el in doc.iter() if el.get("lang") == "en" and not marked_word(el)]
     assert not any((x.get("class") or "").startswith("cjk-sp") for el in english for x in el.iter())

@@ -214,8 +214,9 @@ def build(book: str | None, editions: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--jobs", "-j", default=None, type=JOBS,
               help="Render this many files in parallel, or 'auto': one per core (default: the project's `jobs`).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output (the gate's reasons are still printed).")
+@click.option("--force", is_flag=True, help="Replace a published (non-draft) version whose files would change.")
 def release(book: str | None, version: str, out: Path | None, draft: bool, exclude: tuple[str, ...],
-            jobs: int | None, quiet: bool) -> None:
+            jobs: int | None, quiet: bool, force: bool) -> None:
     """Build, validate and bundle every edition for distributors (checksums, manifest, ONIX)."""
     import time
 
@@ -225,7 +226,8 @@ def release(book: str | None, version: str, out: Path | None, draft: bool, exclu
 
     started = time.monotonic()
     project, root = project_and_book(book)
-    options = ReleaseOptions(version=version, draft=draft, exclude=exclude, jobs=jobs or project.jobs, out=out)
+    options = ReleaseOptions(version=version, draft=draft, exclude=exclude, jobs=jobs or project.jobs, out=out,
+                             force=force)
     report = reporter(quiet=quiet)
     try:
         done = run(project, root, options, progress=report)

@@ -105,6 +105,8 @@ class Contributor(Frozen):
     """A person id from ``people``."""
     roles: tuple[str, ...] = Field(min_length=1)
     """MARC relator codes: ``edt`` editor, ``trl`` translator, ``aut`` author…"""
+    biography: Text | None = None
+    """A short biographical note for retailers (ONIX BiographicalNote; translatable)."""
 
 
 class Copyright(Frozen):
@@ -116,6 +118,24 @@ class Copyright(Frozen):
 class Trim(Frozen):
     width: Length
     height: Length
+
+
+Amount = Annotated[str, StringConstraints(pattern=r"^\d{1,7}(\.\d{1,2})?$")]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Territory = Annotated[str, StringConstraints(pattern=r"^(WORLD|[A-Z]{2})$")]
+
+
+class Price(Frozen):
+    amount: Amount
+    """The price as a decimal number: ``9.99``."""
+    currency: Currency
+    """ISO 4217: ``USD``, ``CNY``, ``EUR``."""
+    tax: Literal["excluded", "included"] = "excluded"
+    """Whether the amount includes tax (ONIX PriceType 01 or 02)."""
+    tax_rate: float | None = Field(default=None, ge=0, le=100)
+    """The tax rate in percent, for a price that includes tax (ONIX Tax, TaxType 01 VAT)."""
+    territory: tuple[Territory, ...] = ("WORLD",)
+    """Where the price applies: ``WORLD`` or ISO 3166-1 country codes."""
 
 
 PrinterId = Literal["generic", "kdp", "ingramspark"]
@@ -149,6 +169,25 @@ class Edition(Frozen):
     """True while the ISBNs are not registered: the release gate refuses them."""
     min_coverage: float = Field(default=100.0, ge=0, le=100)
     """Percent of units that must be translated for a release."""
+    prices: dict[Format, tuple[Price, ...]] = Field(default_factory=dict)
+    """Retail prices per format; a format without a price must be listed in ``not_for_sale``."""
+    not_for_sale: tuple[Format, ...] = ()
+    """Formats deliberately not offered for sale (ONIX: not available, not sold separately)."""
+    licence: Spdx | None = None
+    """The edition's own licence (SPDX); the book's ``licence`` when left out."""
+
+
+ThemaCode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9.-]{0,15}$")]
+BisacCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}\d{6}$")]
+
+
+class Subjects(Frozen):
+    thema: tuple[ThemaCode, ...] = ()
+    """Thema subject codes (https://ns.editeur.org/thema/), the main subject first: ``DNXM``."""
+    bisac: tuple[BisacCode, ...] = ()
+    """BISAC subject codes, the main subject first: ``BIO017000``."""
+    main: Literal["thema", "bisac"] = "thema"
+    """Which scheme's first code is the main subject (ONIX MainSubject)."""
 
 
 class Book(Frozen):
@@ -183,6 +222,18 @@ class Book(Frozen):
     editions: tuple[Edition, ...] = Field(min_length=1)
     profiles: tuple[Id, ...] = Field(min_length=1)
     """Profile ids in book order; each is ``profiles/<id>.yaml``."""
+    description: Paragraphs = ()
+    """The book's description for retailers and the EPUB's ``dc:description`` (translatable)."""
+    short_description: Text | None = None
+    """A one- or two-sentence description for retailers (ONIX short description; translatable)."""
+    subjects: Subjects | None = None
+    imprint: Id | None = None
+    """The imprint the book is published under, an organisation id (ONIX Imprint)."""
+    licence: Spdx | None = None
+    """The licence the book is published under (SPDX), when it has one; editions may override it."""
+
+    def licence_of(self, edition: Edition) -> str | None:
+        return edition.licence or self.licence
 
     def credits(self) -> list[tuple[Person, str]]:
         """Each contributor's person with each of its MARC relator roles, in book order."""
@@ -246,11 +297,19 @@ class SourceRecord(Frozen):
     """The article's own contact line (translatable)."""
 
 
+Spdx = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$", max_length=64)]
+"""An SPDX licence identifier: ``CC-BY-SA-4.0`` (the known ones: :mod:`publish.licences`)."""
+
+
 class Rights(Frozen):
     status: Literal["cleared", "pending"]
     holder: Id | None = None
     notice: Paragraphs = ()
     """The article's copyright notice (translatable)."""
+    licence: Spdx | None = None
+    """The licence the article is published under, when it has one: ``CC-BY-SA-4.0``."""
+    attribution: Text | None = None
+    """The attribution the licence asks for: title, author, source, licence (printed as given)."""
 
 
 class Profile(Frozen):

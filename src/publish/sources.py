@@ -334,10 +334,45 @@ def _check_book_refs(doc: YamlDocument, book: Book, root: Path) -> Book:
                 doc.error(path, f"'{number}' is not a valid ISBN: {getattr(exc, 'message', exc)}", kind="book.isbn")
         editions.append(edition.model_copy(update={"isbn": canonical}))
     _duplicates(doc, iter(isbns), "ISBN")
+    _check_retail(doc, book, orgs)
     if book.glossary is not None:
         _inside(doc, ("glossary",), root, root / book.glossary, must_exist=True)
     # ISBN-10 and spaced forms become hyphenated ISBN-13, the one form every output writes
     return book.model_copy(update={"editions": tuple(editions)})
+
+
+def _check_retail(doc: YamlDocument, book: Book, orgs: set[str]) -> None:
+    """Prices and the not-for-sale list agree; a price that includes tax says at what rate; the imprint exists."""
+    _ref(doc, ("imprint",), book.imprint, orgs, "organisation")
+    _licence(doc, ("licence",), book.licence)
+    for i, edition in enumerate(book.editions):
+        _licence(doc, ("editions", i, "licence"), edition.licence)
+    for i, edition in enumerate(book.editions):
+        for fmt in edition.not_for_sale:
+            if edition.prices.get(fmt):
+                doc.error(("editions", i, "not_for_sale"), f"edition {edition.id}: the {fmt} format has a price "
+                          "and is listed as not for sale", kind="book.price")
+        for fmt, prices in edition.prices.items():
+            seen: set[tuple[str, str]] = set()
+            for j, price in enumerate(prices):
+                if price.tax == "included" and price.tax_rate is None:
+                    doc.error(("editions", i, "prices", fmt, j, "tax"), "a price that includes tax needs its "
+                              "tax_rate", kind="book.price")
+                for where in price.territory:
+                    if (where, price.currency) in seen:
+                        doc.error(("editions", i, "prices", fmt, j, "territory"), f"edition {edition.id}: two "
+                                  f"{fmt} prices in {price.currency} for {where}", kind="book.price")
+                    seen.add((where, price.currency))
+
+
+def _licence(doc: YamlDocument, path: FieldPath, spdx: str | None) -> None:
+    from .licences import LICENCES
+
+    if spdx is not None and spdx not in LICENCES:
+        close = difflib.get_close_matches(spdx, LICENCES, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        doc.error(path, f"unknown licence '{spdx}'{hint}; known SPDX ids: {', '.join(LICENCES)}",
+                  kind="book.licence")
 
 
 def _check_locale(doc: YamlDocument, path: FieldPath, code: str) -> None:
@@ -421,6 +456,7 @@ def _check_profile(doc: YamlDocument, profile: Profile, book: Book, file_id: str
     people = {p.id for p in book.people}
     orgs = {o.id for o in book.organizations}
     _ref(doc, ("source", "publisher"), profile.source.publisher, orgs, "organisation")
+    _licence(doc, ("rights", "licence"), profile.rights.licence)
     _ref(doc, ("source", "editor"), profile.source.editor, people, "person")
     _ref(doc, ("rights", "holder"), profile.rights.holder, people | orgs, "person or organisation")
     if profile.rights.status == "pending":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 import time
@@ -31,6 +32,12 @@ def _jpeg(colour: tuple[int, int, int], size: tuple[int, int]) -> bytes:
     return out.getvalue()
 
 
+def _ran(**counts: int) -> dict:
+    """A validator's result as the release stores it; ``usage`` and ``moderate`` never fail."""
+    passed = not any(n for kind, n in counts.items() if kind not in ("usage", "moderate"))
+    return {"counts": counts, "passed": passed}
+
+
 def _artifact(folder: Path, name: str, data: bytes, **fields: object) -> dict:
     (folder / name).write_bytes(data)
     return {"file": name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **fields}
@@ -47,8 +54,9 @@ def make_bundle(folder: Path, *, draft: bool = False, title: str = "Lives in Med
         (folder / thumb).write_bytes(_jpeg(colour, (64, 96)))
         for (fmt, suffix), isbn in zip((("epub", "epub"), ("pdf", "pdf"), ("print", "print.pdf")), isbns, strict=True):
             data = bytes([len(fmt)]) * SIZES[fmt] + edition.encode()
-            validators = ({"EPUBCheck 5.3.0": "0 error / 0 fatal / 0 info / 0 warning"} if fmt == "epub" else
-                          {"pdffonts": "0 not embedded", "qpdf --check": "0 error / 0 warning"})
+            validators = ({"EPUBCheck 5.3.0": _ran(error=0, fatal=0, usage=6, warning=0),
+                           "Ace 1.4.6": _ran(critical=0, serious=0, moderate=1)} if fmt == "epub" else
+                          {"pdffonts": _ran(error=0), "qpdf --check": _ran(error=0)})
             artifacts.append(_artifact(folder, f"{stem}.{suffix}", data, format=fmt, isbn=isbn,
                                        pages=None if fmt == "epub" else 63, cover=f"{stem}-cover.jpg",
                                        thumbnail=thumb, validators=validators, **common))
@@ -129,10 +137,36 @@ def test_draft_banner_only_for_drafts(tmp_path: Path) -> None:
 
 def test_failed_validator_is_marked(tmp_path: Path) -> None:
     manifest = make_bundle(tmp_path / "b", draft=True)
-    manifest["artifacts"][0]["validators"] = {"EPUBCheck 5.3.0": "2 error / 0 fatal / 0 info / 1 warning"}
+    manifest["artifacts"][0]["validators"] = {"EPUBCheck 5.3.0": _ran(error=2, fatal=0, warning=1)}
     page = release_html(manifest)
     assert '<li class="failed"><span class="visually-hidden">Failed: </span>EPUBCheck 5.3.0: 2 error' in page
     assert "**FAILED** EPUBCheck 5.3.0: 2 error" in release_markdown(manifest)
+
+
+def test_the_verdict_is_the_manifest_data_not_its_text(tmp_path: Path) -> None:
+    manifest = make_bundle(tmp_path / "b")
+    # usage notes are reported and do not fail; the verdict is "passed", whatever the counts read like
+    assert '<li class="ok">EPUBCheck 5.3.0: 0 error / 0 fatal / 6 usage / 0 warning</li>' in release_html(manifest)
+    manifest["artifacts"][0]["validators"] = {"EPUBCheck 5.3.0": "0 error / 2 warning"}   # a string: no verdict
+    with pytest.raises(RenderError, match="needs 'counts' and a boolean 'passed'"):
+        release_html(manifest)
+
+
+def test_each_standard_names_what_verified_it(tmp_path: Path) -> None:
+    manifest = make_bundle(tmp_path / "b")
+    epub, pdf = manifest["artifacts"][0], manifest["artifacts"][1]
+    epub["standards"] = [{"standard": "EPUB 3.3", "claimed": True, "verified_by": ["EPUBCheck 5.3.0"], "passed": True},
+                         {"standard": "EPUB Accessibility 1.1 - WCAG 2.1 Level AA", "claimed": True,
+                          "verified_by": ["Ace 1.4.6", "EPUBCheck 5.3.0"], "passed": True,
+                          "certified_by": "Publish Sample Editions"}]
+    pdf["standards"] = [{"standard": "PDF/UA-1", "claimed": True, "verified_by": [], "passed": False,
+                         "note": "no PDF/UA-1 validator ran"}]
+    page = release_html(manifest)
+    assert '<li class="ok"><strong>EPUB 3.3</strong>: verified (checked with EPUBCheck 5.3.0)</li>' in page
+    assert ("<strong>EPUB Accessibility 1.1 - WCAG 2.1 Level AA</strong>: self-certified (checked with Ace 1.4.6, "
+            "EPUBCheck 5.3.0; certified by Publish Sample Editions on these automated checks)") in page
+    assert '<li class="unverified"><strong>PDF/UA-1</strong>: not verified (no PDF/UA-1 validator ran)</li>' in page
+    assert "✓ PDF/UA" not in page and "PDF/UA-1: not verified" in release_markdown(manifest)
 
 
 @pytest.mark.parametrize("name", ["../escape.pdf", "sub/dir.pdf", "/etc/passwd", ".hidden", ""])
@@ -184,6 +218,32 @@ def test_chromium_opens_the_page(bundle: tuple[Path, dict], tmp_path: Path) -> N
         colours = image.convert("RGB").resize((64, 80)).getcolors(64 * 80) or []
         assert len(colours) > 10, "the screenshot is blank"
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (scripts/system-deps.sh installs it)")
+def test_usable_at_400_px(bundle: tuple[Path, dict], tmp_path: Path) -> None:
+    """At 400 CSS px nothing is off-screen: the page does not scroll sideways, every file's cells are visible."""
+    folder, manifest = bundle
+    probe = folder / "probe.html"   # a 400 px frame (headless chromium's window is at least 500 px wide)
+    probe.write_text(
+        '<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="index.html" '
+        'style="width:400px;height:900px;border:0"></iframe><script>'
+        "document.getElementById('f').addEventListener('load', () => {"
+        " const w = document.getElementById('f').contentWindow, d = w.document;"
+        " const cells = [...d.querySelectorAll('td, tbody th')].filter(c => {"
+        " const r = c.getBoundingClientRect(); return r.right > w.innerWidth + 1 || r.width === 0; }).length;"
+        " document.body.setAttribute('data-probe', d.documentElement.scrollWidth + ' ' + w.innerWidth + ' ' + cells);"
+        " });</script></body></html>", encoding="utf-8")
+    flags = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             "--allow-file-access-from-files", f"--user-data-dir={tmp_path / 'profile'}",
+             "--virtual-time-budget=5000"]
+    dumped = _run([*flags, "--dump-dom", probe.as_uri()]).stdout
+    found = re.search(r'data-probe="(\d+) (\d+) (\d+)"', dumped)
+    assert found, "the probe did not run"
+    width, viewport, hidden = map(int, found.groups())
+    assert viewport == 400 and width <= viewport, (width, viewport)
+    assert hidden == 0, f"{hidden} table cells are off-screen or collapsed at 400 px"
 
 
 def _run(cmd: list[str]) -> subprocess.CompletedProcess[str]:

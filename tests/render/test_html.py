@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -55,11 +56,14 @@ def test_zh_edition_is_translated_and_escaped(minimal: Path, monkeypatch: pytest
     prepare(minimal, monkeypatch)
     html = edition(minimal, "zh-Hans")
     assert '<html lang="zh-Hans">' in html
-    assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in html
-    assert "目录&lt;script&gt;" in html and "<script>" not in html
+    assert html.count('<h1 class="book-title">') == 1       # the title an H1 once: on the title page
+    text = re.sub(r'</?span( lang="en")?>', "", html)    # Latin words in Chinese text are marked English
+    assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in text and '<span lang="en">img src</span>' in html
+    assert "目录&lt;script&gt;" in text and "<script>" not in html
     assert "编辑：张伟" in html
     assert "2025年6月3日" in html
-    assert "<em>Blood</em>" in html  # untranslated unit falls back to the source, markup rendered
+    # untranslated unit falls back to the source, markup rendered (its Latin words marked English)
+    assert '<em><span lang="en">Blood</span></em>' in html
 
 
 def test_bilingual_pairs_units_with_their_language(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +73,7 @@ def test_bilingual_pairs_units_with_their_language(minimal: Path, monkeypatch: p
         "profiles: [wang-fang]", "  - id: bilingual\n    locales: [zh_Hans, en]\nprofiles: [wang-fang]"),
         encoding="utf-8")
     html = edition(minimal, "bilingual")
-    assert ('<p class="main" lang="zh-Hans">血液学人生&lt;img') in html
+    assert ('<p class="main" lang="zh-Hans">血液学人生&lt;<span lang="en">img') in html
     assert '<p class="alt" lang="en">A Life in Hematology</p>' in html
 
 

@@ -117,8 +117,8 @@ def test_fonts_cover_the_sample_characters() -> None:
 def test_cjk_latin_spacing_marks_only_runs_next_to_han() -> None:
     html = str(inline("2015年，ITP患者的*Blood*论文", "zh-Hans"))
     assert '<span class="cjk-sp-r">2015</span>年' in html
-    assert '，<span class="cjk-sp-r">ITP</span>患者' in html
-    assert "<em>Blood</em>" in html
+    assert '，<span class="cjk-sp-r" lang="en">ITP</span>患者' in html       # a word: marked English too
+    assert '<em><span lang="en">Blood</span></em>' in html
     assert inline("In 2015 ITP", "en") == "In 2015 ITP"
     assert "&lt;b&gt;" in str(inline("他<b>说", "zh-Hans"))
 

@@ -72,6 +72,11 @@ def book_units(book: Book) -> Iterator[Unit]:
         yield from unit(para, "blurb", i)
     for i, org in enumerate(book.organizations):
         yield from unit(org.name, "organizations", i, "name")
+    for i, para in enumerate(book.description):
+        yield from unit(para, "description", i)
+    yield from unit(book.short_description, "short_description")
+    for i, c in enumerate(book.contributors):
+        yield from unit(c.biography, "contributors", i, "biography")
 
 
 def profile_units(book: Book, profile: Profile) -> Iterator[Unit]:

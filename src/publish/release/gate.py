@@ -7,6 +7,7 @@ built. ``publish release`` refuses when any reason remains, unless ``--draft``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,54 @@ def validators(path: Path, reports: dict[str, dict[str, Any]]) -> list[Problem]:
         for message in report.get("messages", []):
             out.append(_err(relpath(path), f"{tool}: {message}", "gate.validator"))
     return out
+
+
+def licences(sources: Sources, exclude: tuple[str, ...]) -> list[Problem]:
+    """What the profiles' licences allow (:mod:`publish.licences`): ND, no translated or bilingual edition
+    of that profile; SA, the edition's own licence the same; NC, no price on any format."""
+    from ..licences import LICENCES, compatible
+
+    book = sources.book
+    book_yaml = sources.documents["book"]
+    out = []
+    for profile in sources.profiles:
+        spdx = profile.rights.licence
+        if spdx is None or profile.id in exclude:
+            continue
+        lic = LICENCES[spdx]
+        where = sources.locate(profile.id, ("rights", "licence"))
+        for i, edition in enumerate(book.editions):
+            translated = [loc for loc in edition.locales if loc != book.source_locale]
+            if lic.nd and translated:
+                out.append(_err(where, f"profile {profile.id} is {lic.short} (no derivatives): edition {edition.id} "
+                                f"would translate it into {', '.join(translated)} (leave it out with --exclude "
+                                f"{profile.id}, or clear the translation rights)", "gate.licence"))
+            own = book.licence_of(edition)
+            if lic.sa and not compatible(lic, LICENCES.get(own) if own else None):
+                field = ("editions", i, "licence") if edition.licence else ("licence",) if book.licence else \
+                    ("editions", i)
+                out.append(_err(book_yaml.locate(field), f"edition {edition.id}: profile {profile.id} is "
+                                f"{lic.short} (share-alike), so the edition must be {lic.spdx} too, not "
+                                f"{own or 'unlicensed'}", "gate.licence"))
+            if lic.nc:
+                for fmt in edition.prices:
+                    if edition.prices[fmt]:
+                        out.append(_err(book_yaml.locate(("editions", i, "prices", fmt)),
+                                        f"edition {edition.id}: the {fmt} format is priced, but profile "
+                                        f"{profile.id} is {lic.short} (non-commercial)", "gate.licence"))
+    return out
+
+
+def copyright_year(sources: Sources, edition_id: str, when: datetime) -> list[Problem]:
+    """One year everywhere: the copyright page's © year is the year of the edition's date (``dc:date``,
+    ONIX PublishingDate), or the bundle would state two years for one publication."""
+    year = sources.book.copyright.year
+    if int(year) == when.year:
+        return []
+    where = sources.documents["book"].locate(("copyright", "year"))
+    return [_err(where, f"edition {edition_id}: the copyright page says © {year}, but the edition is dated "
+                 f"{when:%Y-%m-%d} (dc:date, ONIX PublishingDate): set copyright.year to {when.year}",
+                 "gate.year")]
 
 
 def no_cover_wrap(sources: Sources, edition_id: str) -> list[Problem]:

@@ -14,7 +14,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from stdnum import isbn as stdnum_isbn
 from stdnum.exceptions import ValidationError
@@ -22,6 +21,9 @@ from stdnum.exceptions import ValidationError
 from publish.errors import Location, Problem, ReleaseError, Severity
 from publish.vocab import LANGUAGES as VOCAB_LANGUAGES
 from publish.vocab import ROLES as VOCAB_ROLES
+
+from . import onixretail
+from .onixretail import OnixPrice
 
 NAMESPACE = "http://ns.editeur.org/onix/3.0/reference"
 
@@ -111,6 +113,7 @@ class OnixContributor:
     given: str
     family: str
     display: str
+    biography: str = ""  # in the product's language
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,19 @@ class OnixProduct:
     price: tuple[str, str] | None = None  # (amount, currency); None: free of charge
     a11y_conformance: tuple[str, ...] = ()  # EPUB dcterms:conformsTo values, EPUB only
     a11y_hazards: tuple[str, ...] = ()  # schema.org accessibilityHazard values, EPUB only
+    prices: tuple[OnixPrice, ...] = ()  # from book.yaml; none and for_sale: free of charge
+    for_sale: bool = True  # False: the format is deliberately not sold (book.yaml not_for_sale)
+    draft: bool = False  # a draft bundle: never announced as active or available
+    subjects: tuple[tuple[str, str, bool], ...] = ()  # (scheme "thema" | "bisac", code, main subject)
+    description: tuple[str, ...] = ()  # paragraphs, in the product's language
+    blurb: str = ""  # the short description (book.yaml short_description)
+    text_language: str = "eng"  # ISO 639-2/B of description and blurb
+    cover: str = ""  # the front cover image's link (the bundle's cover file)
+    measures: tuple[tuple[str, str, str], ...] = ()  # (height | width | thickness, value, unit)
+    imprint: str = ""
+    original: tuple[str, str] | None = None  # a translation's (BCP 47 original language, original title)
+    copyright: tuple[str, str] | None = None  # (year, holder)
+    licence: tuple[str, str] | None = None  # the edition's licence (name, URL): EpubLicense of digital products
 
 
 def _fail(product: OnixProduct | None, message: str) -> ReleaseError:
@@ -246,6 +262,8 @@ def _contributor(parent: ET.Element, product: OnixProduct, seq: int, person: Oni
     if given:
         _sub(contributor, "NamesBeforeKey", given)
     _sub(contributor, "KeyNames", family)
+    if person.biography.strip():
+        _sub(contributor, "BiographicalNote", " ".join(person.biography.split()))
 
 
 def _descriptive(parent: ET.Element, product: OnixProduct) -> None:
@@ -262,12 +280,21 @@ def _descriptive(parent: ET.Element, product: OnixProduct) -> None:
             _sub(feature, "ProductFormFeatureValue", value)
             if text:
                 _sub(feature, "ProductFormFeatureDescription", text)
+    onixretail.measures(desc, product, _sub)
     if form == "ED":
         _sub(desc, "EpubTechnicalProtection", "00")
+        if product.licence is not None:       # (name, url)
+            lic = _sub(desc, "EpubLicense")
+            _sub(lic, "EpubLicenseName", product.licence[0])
+            expression = _sub(lic, "EpubLicenseExpression")
+            _sub(expression, "EpubLicenseExpressionType", "01")   # human readable
+            _sub(expression, "EpubLicenseExpressionLink", product.licence[1])
     _title(desc, "01", product.title, product.subtitle, None)
     for tag, title, subtitle in product.titles_alt:
         if title.strip():
             _title(desc, "06", title, subtitle, language(product, tag))
+    if product.original is not None:
+        _title(desc, "03", product.original[1], "", language(product, product.original[0]))
     for seq, person in enumerate(product.contributors, start=1):
         _contributor(desc, product, seq, person)
     if not product.contributors:
@@ -283,6 +310,13 @@ def _descriptive(parent: ET.Element, product: OnixProduct) -> None:
         _sub(lang, "LanguageCode", code)
         if script:
             _sub(lang, "ScriptCode", script)
+    if product.original is not None:
+        code, script = language(product, product.original[0])
+        lang = _sub(desc, "Language")
+        _sub(lang, "LanguageRole", "02")   # original language of a translated text
+        _sub(lang, "LanguageCode", code)
+        if script:
+            _sub(lang, "ScriptCode", script)
     if product.pages is not None:
         if product.pages <= 0:
             raise _fail(product, f"page count must be positive, not {product.pages}")
@@ -292,54 +326,27 @@ def _descriptive(parent: ET.Element, product: OnixProduct) -> None:
         _sub(extent, "ExtentType", reflowable if product.fmt == "epub" else "11")
         _sub(extent, "ExtentValue", str(product.pages))
         _sub(extent, "ExtentUnit", "03")
+    onixretail.subjects(desc, product, _sub)
 
 
 def _publishing(parent: ET.Element, product: OnixProduct) -> None:
     pub = _sub(parent, "PublishingDetail")
+    if product.imprint:
+        _sub(_sub(pub, "Imprint"), "ImprintName", product.imprint)
     publisher = _sub(pub, "Publisher")
     _sub(publisher, "PublishingRole", "01")
     _sub(publisher, "PublisherName", product.publisher)
-    _sub(pub, "PublishingStatus", "04")
+    _sub(pub, "PublishingStatus", "02" if product.draft else "04")   # a draft: forthcoming, never active
     date = _sub(pub, "PublishingDate")
     _sub(date, "PublishingDateRole", "01")
     _sub(date, "Date", product.date.strftime("%Y%m%d"))
+    if product.copyright is not None:
+        statement = _sub(pub, "CopyrightStatement")
+        _sub(statement, "CopyrightYear", product.copyright[0])
+        _sub(_sub(statement, "CopyrightOwner"), "CorporateName", product.copyright[1])
     rights = _sub(pub, "SalesRights")
     _sub(rights, "SalesRightsType", "01")
     _sub(_sub(rights, "Territory"), "RegionsIncluded", "WORLD")
-
-
-def _supply(parent: ET.Element, product: OnixProduct) -> None:
-    supply = _sub(parent, "ProductSupply")
-    _sub(_sub(_sub(supply, "Market"), "Territory"), "RegionsIncluded", "WORLD")
-    detail = _sub(supply, "SupplyDetail")
-    supplier = _sub(detail, "Supplier")
-    _sub(supplier, "SupplierRole", "01")
-    _sub(supplier, "SupplierName", product.publisher)
-    _sub(detail, "ProductAvailability", "20")
-    price = _price(product)
-    if price is None:
-        _sub(detail, "UnpricedItemType", "01")  # free of charge
-        return
-    node = _sub(detail, "Price")
-    _sub(node, "PriceType", "01")  # RRP excluding tax: a WORLD price cannot include every territory's tax
-    _sub(node, "PriceAmount", price[0])
-    _sub(node, "CurrencyCode", price[1])
-
-
-def _price(product: OnixProduct) -> tuple[str, str] | None:
-    """(amount, ISO 4217 currency), or None when the product is free of charge."""
-    if product.price is None:
-        return None
-    text, currency = product.price
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise _fail(product, f"price {text!r} is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise _fail(product, f"price {text!r} must be zero or positive")
-    if not re.fullmatch(r"[A-Za-z]{3}", currency.strip()):
-        raise _fail(product, f"currency {currency!r} is not an ISO 4217 code")
-    return None if value == 0 else (format(value, "f"), currency.strip().upper())
 
 
 def _product(root: ET.Element, product: OnixProduct) -> None:
@@ -347,9 +354,10 @@ def _product(root: ET.Element, product: OnixProduct) -> None:
         raise _fail(product, f"format {product.fmt!r} is not one of {', '.join(FORMS)}")
     node = _sub(root, "Product")
     _sub(node, "RecordReference", product.record)
-    _sub(node, "NotificationType", "03")
+    _sub(node, "NotificationType", "01" if product.draft else "03")   # a draft: early notification only
     _identifier(node, isbn13(product, product.isbn))
     _descriptive(node, product)
+    onixretail.collateral(node, product, _sub)
     _publishing(node, product)
     related = [(fmt, isbn13(product, value)) for fmt, value in product.related]
     if related:
@@ -358,7 +366,7 @@ def _product(root: ET.Element, product: OnixProduct) -> None:
             item = _sub(material, "RelatedProduct")
             _sub(item, "ProductRelationCode", "06")  # alternative format
             _identifier(item, digits)
-    _supply(node, product)
+    onixretail.supply(node, product, _sub, lambda message: _fail(product, message))
 
 
 def onix_message(products: Sequence[OnixProduct], *, sender: str, sent: datetime.datetime) -> bytes:

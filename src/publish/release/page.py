@@ -29,20 +29,31 @@ FORMATS = {  # display order: short name, long name, media type
     "print": ("Print PDF", "Print-ready, PDF/X-4", "application/pdf"),
     "cover-wrap": ("Cover wrap", "Print cover: back, spine and front, with bleed", "application/pdf"),
     "cover": ("Cover", "JPEG image", "image/jpeg"),
+    "ace-report": ("Ace report", "Accessibility check of the EPUB (JSON)", "application/json"),
 }
 LANGUAGES = {"en": "English", "zh-Hans": "Simplified Chinese", "zh-Hant": "Traditional Chinese"}
 EDITIONS = {"en": "English edition", "zh-hans": "Simplified Chinese edition",
             "zh-hant": "Traditional Chinese edition", "bilingual": "Bilingual edition"}
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|^$")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~!])|&(?=#?\w+;)")
-_FAILED = re.compile(r"\b([1-9]\d*)\s+(errors?|fatals?|failures?|failed|not embedded)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Check:
-    """One validator's verdict on one file: ``EPUBCheck 5.3.0: 0 error / 0 fatal``; ``ok`` False on errors."""
+    """One validator's verdict on one file: ``EPUBCheck 5.3.0: 0 error / 0 fatal``; ``ok`` is the manifest's
+    ``passed`` (data, never read back from the text)."""
 
     text: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A standard a file is held to and what verified it: ``ok`` only when a checker ran and passed."""
+
+    name: str
+    status: str       # "verified", "self-certified", "not verified", "failed", "not claimed"
+    detail: str
     ok: bool
 
 
@@ -60,6 +71,7 @@ class ArtifactRow:
     pages: str
     sha256: str
     validators: tuple[Check, ...]
+    standards: tuple[Standard, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class PageView:
     extras: tuple[tuple[str, str], ...]   # (file name, href)
     files: int
     total_size: str
+    licences: tuple[tuple[str, str, str, str], ...] = ()   # (what, licence short name, url, attribution)
 
 
 def release_markdown(manifest: dict) -> str:
@@ -134,8 +147,21 @@ def page_view(manifest: dict) -> PageView:
         excluded=tuple(str(p) for p in manifest.get("excluded_profiles") or ()),
         gate=tuple(_one_line(str(g)) for g in manifest.get("gate") or ()),
         editions=editions, extras=tuple((name, quote(name)) for name in EXTRAS),
-        files=len(artifacts), total_size=human_size(total),
+        files=len(artifacts), total_size=human_size(total), licences=_licence_rows(manifest.get("licences")),
     )
+
+
+def _licence_rows(value: object) -> tuple[tuple[str, str, str, str], ...]:
+    if not isinstance(value, dict):
+        return ()
+    rows = []
+    for kind, label in (("editions", "Edition"), ("profiles", "Profile")):
+        for name, lic in sorted((value.get(kind) or {}).items()):
+            if not isinstance(lic, dict) or not str(lic.get("url", "")).startswith("https://"):
+                raise RenderError(f"release manifest: licence of {kind} {name!r} needs an https url")
+            rows.append((f"{label} {name}", _one_line(lic.get("short", "")), str(lic["url"]),
+                         _one_line(lic.get("attribution") or "")))
+    return tuple(rows)
 
 
 def human_size(n: int) -> str:
@@ -203,18 +229,37 @@ def _row(a: dict[str, Any]) -> ArtifactRow:
         media_type=media_type, bytes=int(a["bytes"]), size=human_size(int(a["bytes"])),
         isbn=hyphenated_isbn(a.get("isbn")),
         pages="" if pages is None else str(pages), sha256=str(a["sha256"]),
-        validators=tuple(_check(str(tool), v) for tool, v in sorted((a.get("validators") or {}).items())),
+        validators=tuple(_check(str(a["file"]), str(tool), v)
+                         for tool, v in sorted((a.get("validators") or {}).items())),
+        standards=tuple(_standard(str(a["file"]), s) for s in a.get("standards") or ()),
     )
 
 
-def _check(tool: str, value: object) -> Check:
-    """A validator's summary: a string as given, or ``{"counts": {...}}`` as ``0 error / 0 warning``."""
-    text = _one_line(value)
-    if isinstance(value, dict):
-        counts = value.get("counts", value)
-        if isinstance(counts, dict):
-            text = " / ".join(f"{n} {kind}" for kind, n in counts.items()) or "passed"
-    return Check(f"{tool}: {text}", ok=_FAILED.search(text) is None)
+def _check(file: str, tool: str, value: object) -> Check:
+    """A validator's result as data: ``{"counts": {...}, "passed": bool}``, shown as ``0 error / 0 warning``."""
+    if not isinstance(value, dict) or not isinstance(value.get("passed"), bool) or not isinstance(
+            value.get("counts"), dict):
+        raise RenderError(f"release manifest: {file}: validator {tool!r} needs 'counts' and a boolean 'passed'")
+    text = " / ".join(f"{n} {kind}" for kind, n in value["counts"].items()) or "no findings"
+    return Check(f"{tool}: {text}", ok=value["passed"])
+
+
+def _standard(file: str, value: object) -> Standard:
+    if not isinstance(value, dict) or not isinstance(value.get("standard"), str):
+        raise RenderError(f"release manifest: {file}: a standard needs a 'standard' name")
+    by = [str(t) for t in value.get("verified_by") or ()]
+    note = _one_line(value.get("note") or "")
+    if not value.get("claimed"):
+        return Standard(value["standard"], "not claimed", note, ok=False)
+    if not by:
+        return Standard(value["standard"], "not verified", note, ok=False)
+    if not value.get("passed"):
+        return Standard(value["standard"], "failed", "checked with " + ", ".join(by), ok=False)
+    detail = "checked with " + ", ".join(by)
+    if value.get("certified_by"):
+        return Standard(value["standard"], "self-certified",
+                        f"{detail}; certified by {_one_line(value['certified_by'])} on these automated checks", ok=True)
+    return Standard(value["standard"], "verified", detail, ok=True)
 
 
 def _check_name(name: object) -> None:

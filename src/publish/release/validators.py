@@ -1,5 +1,6 @@
-"""The trade's validators, run on built artifacts: W3C EPUBCheck (Java), poppler's ``pdffonts`` and
-qpdf's ``--check``. Results are plain data, for the release gate, the manifest and the tests.
+"""The trade's validators, run on built artifacts: W3C EPUBCheck (Java), Ace by DAISY (Node.js with
+Debian's chromium), poppler's ``pdffonts`` and qpdf's ``--check``. Results are plain data, for the
+release gate, the manifest and the tests.
 
 EPUBCheck costs several seconds of JVM start: every EPUB of a release is checked in one JVM, started with
 flags for a short run. The PDF checks of a release run in-process (:mod:`publish.release.pdfcheck`);
@@ -9,15 +10,24 @@ flags for a short run. The PDF checks of a release run in-process (:mod:`publish
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, ReleaseError, Severity
+
+ACE = Path(__file__).resolve().parents[3] / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+"""Ace by DAISY, installed by ``make system`` (scripts/tools-deps.sh: ``npm ci`` in tools/ace)."""
+ACE_FAILS = ("critical", "serious")
+"""Ace impacts that fail a release (and withhold the accessibility conformance claim)."""
+EPUBCHECK_FAILS = ("fatal", "error", "warning")
+"""EPUBCheck severities that fail a release; ``usage`` (advisory, ``-u``) and ``info`` are reported only."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +35,19 @@ class Report:
     tool: str
     counts: dict[str, int]                 # severity → number of messages
     messages: tuple[str, ...] = field(default=())
+    fails: tuple[str, ...] | None = None   # the severities that fail; None: every one
+    notes: tuple[str, ...] = field(default=())   # messages of the severities that do not fail
 
     @property
     def clean(self) -> bool:
-        return not any(self.counts.values())
+        kinds = self.counts if self.fails is None else self.fails
+        return not any(self.counts.get(k, 0) for k in kinds)
+
+    def data(self) -> dict[str, object]:
+        """As kept in the cache and manifest.json: the verdict is data, never read back from text."""
+        return {"tool": self.tool, "counts": dict(self.counts), "passed": self.clean,
+                "fails_on": list(self.fails if self.fails is not None else sorted(self.counts)),
+                "messages": list(self.messages), "notes": list(self.notes)}
 
     def summary(self) -> str:
         return " / ".join(f"{self.counts.get(k, 0)} {k}" for k in sorted(self.counts))
@@ -52,8 +71,9 @@ compiles it in memory at start."""
 
 
 def epubcheck(paths: list[Path]) -> dict[Path, Report]:
-    """Run W3C EPUBCheck on every file, in one JVM; every message it reports by default counts (fatal, error,
-    warning, info; the opt-in advisory USAGE notes, such as "Use of Font-face declaration", are not requested).
+    """Run W3C EPUBCheck with ``-u`` on every file, in one JVM: fatal, error and warning messages fail; the
+    advisory USAGE notes (such as CSS-028 "Use of Font-face declaration") and INFO are counted and kept as
+    notes.
 
     A Java without its compiler module (no source-file mode) falls back to one JVM per file."""
     if not shutil.which("java"):
@@ -64,13 +84,14 @@ def epubcheck(paths: list[Path]) -> dict[Path, Report]:
         outs = [Path(tmp) / f"{i}.json" for i in range(len(paths))]
         args: list[str] = []
         for path, out in zip(paths, outs, strict=True):
-            args += [*(["--"] if args else []), str(path), str(out)]
+            args += [*(["--"] if args else []), str(path), str(out), "-u"]
         proc = subprocess.run(["java", *JVM_FLAGS, "-cp", str(_jar()), str(BATCH), *args],
                               capture_output=True, text=True, timeout=300 + 300 * len(paths))
         reports = {}
         for path, out in zip(paths, outs, strict=True):
             if proc.returncode != 0 or not out.is_file():
-                subprocess.run(["java", *JVM_FLAGS, "-jar", str(_jar()), str(path), "--json", str(out), "--quiet"],
+                subprocess.run(["java", *JVM_FLAGS, "-jar", str(_jar()), str(path), "--json", str(out), "--quiet",
+                                "-u"],
                                capture_output=True, text=True, timeout=600)
             if not out.is_file():
                 raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
@@ -80,16 +101,82 @@ def epubcheck(paths: list[Path]) -> dict[Path, Report]:
 
 def _epubcheck_report(data: dict[str, Any]) -> Report:
     counts: Counter[str] = Counter({"fatal": 0, "error": 0, "warning": 0, "usage": 0, "info": 0})
-    messages = []
+    messages: list[str] = []
+    notes: list[str] = []
     for m in data.get("messages", []):
         severity = str(m.get("severity", "")).lower()
         counts[severity] += 1
         where = m.get("locations") or [{}]
         loc = where[0]
-        messages.append(f"{severity.upper()} {m.get('ID')} {loc.get('path', '')}:{loc.get('line', '')}: "
-                        f"{m.get('message')}")
+        places = f" ({len(where)} places)" if len(where) > 1 else ""
+        text = (f"{severity.upper()} {m.get('ID')} {loc.get('path', '')}:{loc.get('line', '')}: {m.get('message')}"
+                f"{places}")
+        (messages if severity in EPUBCHECK_FAILS else notes).append(text)
     return Report("EPUBCheck " + str(data.get("checker", {}).get("checkerVersion", "")), dict(counts),
-                  tuple(messages))
+                  tuple(messages), EPUBCHECK_FAILS, tuple(notes))
+
+
+def ace(paths: list[Path], reports: Path | None = None, jobs: int = 0) -> dict[Path, Report]:
+    """Run Ace by DAISY on every EPUB (with Debian's chromium). Critical and serious findings fail;
+    moderate and minor are kept as notes. With ``reports``, each file's ``report.json`` is kept as
+    ``reports/<epub stem>.ace.json`` (for the bundle)."""
+    if not ACE.is_file():
+        raise ReleaseError(f"Ace by DAISY is not installed ({ACE}): run make system (npm ci in tools/ace)")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise ReleaseError("Ace needs Debian's chromium: run make system")
+    jobs = jobs or max(1, min(len(paths), (os.cpu_count() or 2) // 2 or 1))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(paths, pool.map(lambda p: _ace_one(p, chromium, reports), paths), strict=True))
+
+
+def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([str(ACE), "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
+                               str(path)], capture_output=True, text=True, timeout=900, env=env)
+        out = Path(tmp) / "report.json"
+        if not out.is_file():
+            raise ReleaseError(f"Ace did not run on {path}: {(proc.stderr or proc.stdout).strip()[:500]}")
+        data = json.loads(out.read_bytes())
+    if reports is not None:
+        # the same EPUB, the same report bytes: the subject named by its file name (Ace gives the temporary
+        # path it was read from), the date the EPUB's own dcterms:modified (Ace gives the time of the run)
+        subject = data.setdefault("earl:testSubject", {})
+        subject["url"] = path.name
+        data["dct:date"] = _modified(path) or data.get("dct:date", "")
+        reports.mkdir(parents=True, exist_ok=True)
+        (reports / f"{path.stem}.ace.json").write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return ace_report(data)
+
+
+def _modified(path: Path) -> str | None:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+    found = re.search(r'<meta property="dcterms:modified">([^<]+)</meta>', opf)
+    return found.group(1) if found else None
+
+
+def ace_report(data: dict) -> Report:  # type: ignore[type-arg]
+    """An Ace ``report.json`` as a :class:`Report`: findings counted by impact."""
+    counts: Counter[str] = Counter({"critical": 0, "serious": 0, "moderate": 0, "minor": 0})
+    messages: list[str] = []
+    notes: list[str] = []
+    for doc in data.get("assertions", []):
+        where = (doc.get("earl:testSubject") or {}).get("url", "")
+        for a in doc.get("assertions", []):
+            test = a.get("earl:test", {})
+            impact = str(test.get("earl:impact", "")).lower()
+            counts[impact] += 1
+            text = (f"{impact.upper()} {test.get('dct:title')} {where}: "
+                    f"{(a.get('earl:result') or {}).get('dct:description', '')}")
+            (messages if impact in ACE_FAILS else notes).append(" ".join(text.split()))
+    version = ((data.get("earl:assertedBy") or {}).get("doap:release") or {}).get("doap:revision", "")
+    return Report(f"Ace {version}".strip(), dict(counts), tuple(messages), ACE_FAILS, tuple(notes))
 
 
 def pdffonts(path: Path) -> Report:
@@ -124,3 +211,12 @@ def _run(cmd: list[str], path: Path) -> str:
     except subprocess.CalledProcessError as exc:
         raise ReleaseError([Problem(Location(str(path)), Severity.ERROR,
                                     f"{cmd[0]} failed: {exc.stderr.strip()[:300]}", "release.validator")]) from exc
+
+
+def matterhorn(path: Path) -> Report:
+    """The automatable Matterhorn Protocol failure conditions (:mod:`.matterhorn`) on a tagged PDF: each
+    failure fails. Passing them is not PDF/UA conformance (the human checkpoints are not covered)."""
+    from .matterhorn import check
+
+    failures = [str(f) for f in check(path)]
+    return Report("Matterhorn automated checks", {"failure": len(failures)}, tuple(failures))

@@ -5,7 +5,13 @@ breaks marked); the navigation document (contents, landmarks, page-list) and the
 Jinja2 templates, so their labels are translated like every other interface label. Fonts are subset
 per edition (:mod:`.subset`). ebooklib writes "now" as ``dcterms:modified`` and stamps zip entries with
 the current time, so the package is rewritten: ``mimetype`` first and stored, entries in a fixed
-order with the build date, the OPF's ``dcterms:modified`` from SOURCE_DATE_EPOCH.
+order with the build date, the OPF's ``dcterms:modified`` from SOURCE_DATE_EPOCH, ``xml:lang`` on the
+``<package>`` and a ``<guide>`` cover reference for EPUB 2 reading systems (Calibre shows the cover
+twice without it).
+
+No accessibility conformance is claimed when the EPUB is written: a claim is derived from checks.
+:func:`certify` adds ``dcterms:conformsTo`` and ``a11y:certifiedBy`` (the publisher, a
+self-certification) to a package that Ace by DAISY and EPUBCheck passed; the release does that.
 """
 
 from __future__ import annotations
@@ -24,7 +30,11 @@ from .subset import Subset
 from .xhtml import LANDMARKS, XML_LANG, Chapter, document
 
 CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-RELATORS = set(ROLES)
+"""The claim :func:`certify` makes, only for a package the checkers passed."""
+RELATORS = set(ROLES) | {"ant"}
+"""The vocabulary's roles, and ``ant`` (bibliographic antecedent): each source publisher, in the EPUB only."""
+CREATOR_ROLES = {"aut", "edt", "com", "ant"}
+"""Roles shown as ``dc:creator`` (who made the collection and what it is based on); others are contributors."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class EpubMeta:
     alt_titles: tuple[tuple[str, str], ...] = ()   # (BCP 47, title)
     subtitle: str = ""
     alt_subtitles: tuple[tuple[str, str], ...] = ()
+    page_source: str = ""                          # the print edition's ISBN: where the page-list comes from
+    description: str = ""                          # book.yaml's description, in the edition's language
 
 
 @dataclass
@@ -126,7 +138,7 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"epub3_pages": False, "epub3_landmark": False, "spine_direction": False,
                                 "play_order": {"enabled": False}})
-    data = _reproducible(raw.getvalue(), meta.modified)
+    data = _reproducible(raw.getvalue(), meta.modified, lang)
     atomic.write_bytes(target, data)
     return found
 
@@ -140,13 +152,19 @@ def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[n
     for i, c in enumerate(meta.creators, 1):
         if c.role not in RELATORS:
             raise RenderError(f"contributor {c.name}: unknown MARC relator {c.role!r}")
-        kind = "creator" if c.role == "aut" else "contributor"
+        kind = "creator" if c.role in CREATOR_ROLES else "contributor"
         book.add_metadata("DC", kind, c.name, {"id": f"c{i}"})
         book.add_metadata(None, "meta", c.role, {"refines": f"#c{i}", "property": "role", "scheme": "marc:relators"})
         book.add_metadata(None, "meta", c.file_as, {"refines": f"#c{i}", "property": "file-as"})
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
     book.add_metadata("DC", "publisher", meta.publisher)
     book.add_metadata("DC", "rights", meta.rights)
     book.add_metadata("DC", "date", meta.modified.strftime("%Y-%m-%d"))
+    if meta.page_source and "printPageNumbers" in found:
+        # EPUB Accessibility 1.1 §pageSource: the page-list's print edition, by its ISBN
+        book.add_metadata("DC", "source", f"urn:isbn:{meta.page_source.replace('-', '')}", {"id": "page-source"})
+        book.add_metadata(None, "meta", "pagination", {"refines": "#page-source", "property": "source-of"})
     for mode in ("textual",):
         book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
     book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
@@ -154,7 +172,6 @@ def _metadata(book, meta: EpubMeta, found: list[str]) -> None:  # type: ignore[n
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
     book.add_metadata(None, "meta", meta.summary, {"property": "schema:accessibilitySummary"})
-    book.add_metadata(None, "meta", CONFORMS, {"property": "dcterms:conformsTo"})
 
 
 def _font_faces(fonts: list[Subset]) -> str:
@@ -165,11 +182,9 @@ def _font_faces(fonts: list[Subset]) -> str:
 FIRST = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
 
 
-def _reproducible(data: bytes, modified: datetime) -> bytes:
+def _reproducible(data: bytes, modified: datetime, lang: str) -> bytes:
     """Same inputs, same bytes: fixed order and timestamps, our ``dcterms:modified``, mimetype stored first."""
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
-    when = (max(modified.year, 1980), modified.month, modified.day, modified.hour, modified.minute,
-            modified.second)
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         entries = {info.filename: src.read(info) for info in src.infolist()}
     opf = entries["EPUB/content.opf"].decode("utf-8")
@@ -177,7 +192,19 @@ def _reproducible(data: bytes, modified: datetime) -> bytes:
     if n != 1:
         raise RenderError("ebooklib wrote no dcterms:modified to replace")
     opf = re.sub(r"<spine[^>]*>", '<spine page-progression-direction="ltr">', opf, count=1)
+    # Ace epub-lang: the package's own language; a <guide> cover reference for EPUB 2 reading systems
+    opf, n = re.subn(r"<package\b", f'<package xml:lang="{lang}"', opf, count=1)
+    if n != 1 or '<package xml:lang="' not in opf:
+        raise RenderError("ebooklib wrote no <package> element")
+    opf = opf.replace("</package>", '  <guide>\n    <reference type="cover" title="Cover" href="cover.xhtml"/>\n'
+                      "  </guide>\n</package>", 1)
     entries["EPUB/content.opf"] = opf.encode("utf-8")
+    return _zip(entries, modified)
+
+
+def _zip(entries: dict[str, bytes], modified: datetime) -> bytes:
+    when = (max(modified.year, 1980), modified.month, modified.day, modified.hour, modified.minute,
+            modified.second)
     order = [*FIRST, *sorted(k for k in entries if k not in FIRST)]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
@@ -194,4 +221,43 @@ def _reproducible(data: bytes, modified: datetime) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["CONFORMS", "LANDMARKS", "Creator", "EpubMeta", "EpubParts", "features", "write_epub"]
+@dataclass(frozen=True)
+class Certification:
+    """What the checkers found, as the package will state it."""
+
+    certifier: str            # the publisher: a self-certification
+    summary: str              # the localised accessibility summary that names the checks
+    conforms: str = CONFORMS
+
+
+def certify(path: Path, cert: Certification) -> None:
+    """Add the conformance claim to a package the checkers passed (rewritten atomically, same zip order,
+    same timestamps): ``dcterms:conformsTo``, ``a11y:certifiedBy``, and the summary that names the checks."""
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(path) as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+        stamp = src.getinfo("EPUB/content.opf").date_time
+    opf = entries["EPUB/content.opf"].decode("utf-8")
+    if "dcterms:conformsTo" in opf:
+        raise RenderError(f"{path}: the package already makes a conformance claim")
+    opf, n = re.subn(r'(<meta property="schema:accessibilitySummary">)[^<]*(</meta>)',
+                     lambda m: m.group(1) + escape(cert.summary) + m.group(2), opf)
+    if n != 1:
+        raise RenderError(f"{path}: no accessibility summary to replace")
+    claim = (f'    <meta property="dcterms:conformsTo">{escape(cert.conforms)}</meta>\n'
+             f'    <meta property="a11y:certifiedBy">{escape(cert.certifier)}</meta>\n  </metadata>')
+    opf = opf.replace("  </metadata>", claim, 1)
+    entries["EPUB/content.opf"] = opf.encode("utf-8")
+    atomic.write_bytes(path, _zip(entries, datetime(*stamp)))
+
+
+def claims(path: Path) -> tuple[str, ...]:
+    """The conformance claims a package makes (``dcterms:conformsTo``)."""
+    with zipfile.ZipFile(path) as z:
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+    return tuple(re.findall(r'<meta property="dcterms:conformsTo">([^<]*)</meta>', opf))
+
+
+__all__ = ["CONFORMS", "LANDMARKS", "Certification", "Creator", "EpubMeta", "EpubParts", "certify", "claims",
+           "features", "write_epub"]

@@ -13,7 +13,7 @@ from ..sources import Sources
 from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .cover import CoverText, render_cover
-from .epub import Creator, EpubMeta, EpubParts
+from .epub import Certification, Creator, EpubMeta, EpubParts
 from .fonts import FontSet, variant_file
 from .html import environment, interface_translations
 from .pagemap import PageStart
@@ -31,12 +31,15 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     locale = edition.locales[0]
     lang = bcp47(locale)
     env = environment(interface_translations(cache, locale), theme)
-    _, chs = chapters(html, starts)
+    cut = chapters(html, starts)
+    chs = cut.chapters
     body_class = f"edition-{edition.id}"
     title = view["title"].main
     nav = env.get_template("nav.xhtml.j2").render(
         lang=lang, body_class=body_class, entries=_entries(chs), landmarks=_landmarks(chs),
-        pages=sorted((n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages),
+        pages=sorted([(n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages]
+                     + [(n, f"nav.xhtml#page-{n}") for n in cut.toc_pages]),
+        toc_pages=cut.toc_pages,
     ).encode("utf-8")
     cover_page = env.get_template("cover.xhtml.j2").render(lang=lang, title=title).encode("utf-8")
     texts = [CoverText(view["title"].lang, title, _main(view["subtitle"]), _main(view["publisher"]))]
@@ -48,16 +51,31 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     read = [p.read_text(encoding="utf-8") for p in theme.stylesheets]
     epub = [p.read_text(encoding="utf-8") for p in theme.epub_stylesheets]
     css = read[0] + fonts.css() + epub[0] + "".join(read[1:]) + "".join(epub[1:])
-    parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang), body_class)
-    summary = env.get_template("epub-summary.txt.j2").render().strip()
+    parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang, (nav, cover_page)), body_class)
+    summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
     meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
-                    creators=_creators(sources), publisher=view["publisher"].main, rights=view["rights"].main,
-                    modified=when, summary=summary,
+                    creators=creators(sources, edition), publisher=view["publisher"].main,
+                    rights=_rights(sources, edition, view, env), modified=when, summary=summary,
+                    page_source=edition.isbn.get("print", ""),
+                    description=" ".join(t.main for t in view.get("description") or ()),
                     alt_titles=((view["title"].alt_lang, view["title"].alt),) if view["title"].alt else (),
                     subtitle=_main(view["subtitle"]),
                     alt_subtitles=((view["subtitle"].alt_lang, view["subtitle"].alt),)
                     if view["subtitle"] and view["subtitle"].alt else ())
     return parts, meta
+
+
+def _rights(sources: Sources, edition: Edition, view: dict[str, Any], env: Any) -> str:  # noqa: ANN401
+    """``dc:rights``: the rights statement, then the edition's licence as the copyright page states it."""
+    from ..licences import LICENCES
+
+    spdx = sources.book.licence_of(edition)
+    if not spdx:
+        return str(view["rights"].main)
+    lic = LICENCES[spdx]
+    line = env.from_string('{{ _("This edition is published under the %(licence)s licence: %(url)s", '
+                           'licence=short, url=url) }}').render(short=lic.short, url=lic.url)
+    return f"{view['rights'].main} {line}"
 
 
 def _main(text: Any) -> str:  # noqa: ANN401
@@ -95,10 +113,13 @@ def _landmarks(chs: list[Chapter]) -> list[dict[str, str]]:
     return out
 
 
-def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
-    text = "".join(_text(ch.element) + "\n" for ch in chs)
+def _subsets(chs: list[Chapter], fonts: FontSet, lang: str, others: tuple[bytes, ...]) -> list[Subset]:
+    """Subsets covering every character of every document: the chapters, and the nav and cover pages
+    (their text is in every face, hidden headings included: 印刷版页码)."""
+    extra = "".join(_text(ET.fromstring(doc)) + "\n" for doc in others)
+    text = "".join(_text(ch.element) + "\n" for ch in chs) + extra
     headings = "".join(_text(h) + "\n" for ch in chs for h in ch.element.iter()
-                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or ""))
+                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or "")) + extra
     zh = lang if lang.startswith("zh") else "zh-Hans"
     runs = styled_runs([ch.element for ch in chs], lang)
     out = []
@@ -120,6 +141,29 @@ def _subsets(chs: list[Chapter], fonts: FontSet, lang: str) -> list[Subset]:
         if sub.needed > 1:
             out.append(sub)
     return out
+
+
+def creators(sources: Sources, edition: Edition) -> tuple[Creator, ...]:
+    """The book's credits with their roles as they are, then each source publisher as the collection's
+    bibliographic antecedent (MARC ``ant``). Translators only on editions in another language than the
+    sources."""
+    translated = any(loc != sources.book.source_locale for loc in edition.locales)
+    out = [Creator(p.latin(), role, f"{p.family}, {p.given}" if p.given else str(p.family))
+           for p, role in sources.book.credits() if role != "trl" or translated]
+    names = {o.id: str(o.name) for o in sources.book.organizations}
+    for pid in dict.fromkeys(p.source.publisher for p in sources.profiles):
+        if pid in names and pid != sources.book.publisher:
+            out.append(Creator(names[pid], "ant", names[pid]))
+    return tuple(out)
+
+
+def certification(sources: Sources, edition: Edition, *, cache: Path, checks: str) -> Certification:
+    """The claim for a package the checkers passed: self-certified by the publisher, the summary naming
+    the checks (``Ace 1.4.6, EPUBCheck 5.3.0``) in the edition's language."""
+    env = environment(interface_translations(cache, edition.locales[0]))
+    summary = env.get_template("epub-summary.txt.j2").render(checks=checks).strip()
+    names = {o.id: str(o.name) for o in sources.book.organizations}
+    return Certification(certifier=names.get(sources.book.publisher, sources.book.publisher), summary=summary)
 
 
 ITALIC_CLASSES = {"headline", "subtitle", "preface"}
@@ -160,6 +204,3 @@ def styled_runs(roots: list[ET.Element], lang: str) -> dict[str, str]:
     return {kind: " ".join("".join(parts).split()) for kind, parts in out.items()}
 
 
-def _creators(sources: Sources) -> tuple[Creator, ...]:
-    return tuple(Creator(p.latin(), role, f"{p.family}, {p.given}" if p.given else str(p.family))
-                 for p, role in sources.book.credits())

@@ -26,10 +26,11 @@ from ..catalogs.localize import Localizer
 from ..catalogs.placeholders import SafeLabels
 from ..catalogs.units import INTERFACE
 from ..errors import Problem
+from ..licences import LICENCES
 from ..model import Edition
 from ..sources import Sources
 from ..theme import Theme
-from .inline import inline
+from .inline import inline, latin_lang
 from .view import Translator, bcp47, book_view
 
 INTERFACE_DOMAIN = INTERFACE
@@ -61,6 +62,7 @@ def environment(translations: NullTranslations | SafeLabels, theme: Theme | None
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["inline"] = inline
+    env.filters["latin"] = latin_lang
     # "Ye Wen Ren Yi（ShanghaiDoctor.cn）" and "Ye Wen Ren Yi (ShanghaiDoctor.cn)" are the same name
     env.filters["loose"] = lambda s: "".join(unicodedata.normalize("NFKC", str(s)).split())
     return env
@@ -92,7 +94,8 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
     built = build_date or date.today()
     html = env.get_template("book.html.j2").render(
         book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),
-        edition_name=edition.id, stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
+        edition_name=edition.id, licence=LICENCES.get(sources.book.licence_of(edition) or ""), licences=LICENCES,
+        stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
         version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
     )
     return HtmlEdition(edition, html, tuple(localizers), view, tuple(labels.reported))

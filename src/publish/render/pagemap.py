@@ -10,6 +10,7 @@ whitespace collapsing; hyphens added at line ends are recognised and not counted
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -86,13 +87,15 @@ def locate(root: Element, path: tuple[int, ...]) -> Element | None:
 
 
 def insert_at(el: Element, offset: int, marker: Element) -> None:
-    """Insert ``marker`` into ``el`` before its own text's non-space character number ``offset``."""
+    """Insert ``marker`` into ``el`` before its own text's non-space character number ``offset``, moved back
+    to the start of the word when the page begins inside one (a word hyphenated across two pages:
+    "im|plement" gets its marker before "implement")."""
     segments: list[tuple[int, str]] = [(-1, el.text or "")] + [(i, c.tail or "") for i, c in enumerate(el)]
     remaining = offset
     for owner, text in segments:
         count = len("".join(text.split()))
         if remaining < count or (remaining == 0 and count == 0 and owner == -1):
-            cut = _index_of_nonspace(text, remaining)
+            cut = _word_start(text, _index_of_nonspace(text, remaining))
             before, after = text[:cut], text[cut:]
             marker.tail = after
             if owner == -1:
@@ -104,6 +107,17 @@ def insert_at(el: Element, offset: int, marker: Element) -> None:
             return
         remaining -= count
     el.append(marker)
+
+
+def _in_word(ch: str) -> bool:
+    """A letter or digit of a script that separates words by spaces (not CJK: any character boundary is one)."""
+    return (ch.isalnum() or ch in "\u00ad'\u2019") and unicodedata.east_asian_width(ch) not in ("W", "F")
+
+
+def _word_start(text: str, cut: int) -> int:
+    while 0 < cut < len(text) and _in_word(text[cut - 1]) and _in_word(text[cut]):
+        cut -= 1
+    return cut
 
 
 def _index_of_nonspace(text: str, n: int) -> int:

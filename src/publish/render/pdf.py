@@ -24,6 +24,7 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
+from .pdftags import repair as repair_tags
 from .weasy import cached_page_references, inter_character, language_tags
 
 STYLES = assets.DEFAULT_THEME
@@ -251,6 +252,8 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
                   cached_page_references()):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 pages = fmt.finish(tmp, identifier) or len(document.pages)
+                if fmt.variant == "pdf/ua-1":
+                    repair_tags(tmp)    # running heads and folios as Artifacts, the tree whole (pikepdf)
                 _raise_logged(log.messages, shown)
                 atomic.replace(tmp, target)
         except Refused as exc:

@@ -126,8 +126,11 @@ def book_view(sources: Sources, tr: Translator) -> dict[str, Any]:
         "publisher": _org(sources, tr, book.publisher),
         "copyright_year": book.copyright.year,
         "copyright_holder": _org(sources, tr, book.copyright.holder),
-        "contributors": [{"name": tr.name(next(p for p in book.people if p.id == c.person)), "roles": c.roles}
-                         for c in book.contributors],
+        "contributors": [{"name": tr.name(next(p for p in book.people if p.id == c.person)), "roles": c.roles,
+                          "biography": tr.text(d, "book", ("contributors", i, "biography"), c.biography)}
+                         for i, c in enumerate(book.contributors)],
+        "description": tr.many(d, "book", ("description",), book.description),
+        "short_description": tr.text(d, "book", ("short_description",), book.short_description),
         "profiles": [profile_view(sources, p, tr) for p in sources.profiles],
         "language_name": Locale.parse(tr.main.locale).get_display_name(tr.main.locale),
     }

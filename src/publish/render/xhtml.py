@@ -4,8 +4,10 @@ The EPUB is made from the very HTML string the PDFs are rendered from, parsed by
 parser (tinyhtml5), so the page starts noted during the print layout (:mod:`.pagemap`) find their
 elements. Each top-level section of ``<body>`` becomes one XHTML file named after its ``id``; the
 printed cover, half-title and contents are left out (the EPUB has its cover image and nav
-document); their page markers move to the next section kept. Internal links are rewritten to
-``file.xhtml#id``; every element with ``lang`` also gets ``xml:lang``.
+document); the pages of the printed contents are the nav document's (its contents), the others move
+to the next section kept. A page that begins in a heading gets its marker in front of the heading,
+never inside it (a heading's accessible name is its text: "7 8 9 Li Junmin"). Internal links are
+rewritten to ``file.xhtml#id``; every element with ``lang`` also gets ``xml:lang``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,21 @@ OPS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPUB_TYPE = f"{{{OPS}}}type"
 DROPPED = ("cover", "half-title", "contents")  # the EPUB has its cover image and its nav document
+TOC = "contents"                               # the printed contents: its pages are the nav document's
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ET.register_namespace("epub", OPS)
 
 LANDMARKS = {"title-page": "titlepage", "copyright": "copyright-page",
              "sources-and-credits": "backmatter", "colophon": "colophon"}
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The edition cut into chapters, and the print pages of the contents (shown in the nav document)."""
+
+    root: ET.Element
+    chapters: list[Chapter]
+    toc_pages: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -50,8 +63,8 @@ def marker(page: int) -> ET.Element:
     return el
 
 
-def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element, list[Chapter]]:
-    """Cut the edition into chapters with the page markers in place; return (html root, chapters)."""
+def chapters(html: str, starts: Sequence[PageStart | None]) -> Cut:
+    """Cut the edition into chapters with the page markers in place."""
     root = parse(html)
     body = root.find("body")
     if body is None:
@@ -61,9 +74,11 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
     if not kept:
         raise RenderError("the edition's HTML has no content sections")
     owner_of = {id(node): section for section in sections for node in section.iter()}
+    parent_of = {id(child): node for node in root.iter() for child in node}
     # resolve every page start before inserting anything (insertion shifts child indexes)
     pending: list[tuple[int, ET.Element | None, int]] = []
     waiting: list[int] = []
+    toc_pages: list[int] = []
     for number, start in enumerate(starts, 1):
         if start is None:
             waiting.append(number)
@@ -72,6 +87,10 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
         section = owner_of.get(id(el)) if el is not None else None
         if el is None or section is None:
             waiting.append(number)
+            continue
+        if section.get("id") == TOC:
+            toc_pages += waiting + [number]     # blank pages before the contents are its own
+            waiting = []
             continue
         if section.get("id") in DROPPED:
             waiting.append(number)      # placed at the start of the next kept section, below
@@ -87,6 +106,16 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
         if el is None:
             kept[-1].append(marker(number))
             owner = kept[-1]
+        elif (heading := _heading_of(el, parent_of)) is not None and id(heading) in parent_of:
+            parent = parent_of[id(heading)]     # in front of the heading, never inside it
+            mark = marker(number)
+            kids = list(parent)
+            at = kids.index(heading)
+            while at and kids[at - 1].get(EPUB_TYPE) == "pagebreak" and not (kids[at - 1].tail or "").strip():
+                at -= 1                         # before the later pages' markers placed there already
+            parent.insert(at, mark)
+            parent_of[id(mark)] = parent
+            owner = owner_of[id(el)]
         else:
             insert_at(el, offset, marker(number))
             owner = owner_of[id(el)]
@@ -105,7 +134,23 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> tuple[ET.Element,
         for node in ch.element.iter():
             if isinstance(node.tag, str) and node.get("lang"):
                 node.set(XML_LANG, node.get("lang", ""))
-    return root, out
+    return Cut(root, out, tuple(sorted(toc_pages)))
+
+
+def _heading_of(el: ET.Element, parent_of: dict[int, ET.Element]) -> ET.Element | None:
+    """The heading ``el`` is or is inside (a bilingual heading pair's wrapper counts as the heading)."""
+    node: ET.Element | None = el
+    found = None
+    while node is not None and node.tag not in ("section", "article", "body", "header"):
+        if node.tag in HEADINGS:
+            found = node
+        node = parent_of.get(id(node))
+    if found is None:
+        return None
+    wrapper = parent_of.get(id(found))
+    if wrapper is not None and wrapper.tag == "div" and all(c.tag in HEADINGS for c in wrapper):
+        return wrapper
+    return found
 
 
 def heading_label(el: ET.Element) -> str:
@@ -135,7 +180,11 @@ def document(ch: Chapter, *, lang: str, body_class: str, stylesheet: str, title:
     html = ET.Element("html", {"xmlns": "http://www.w3.org/1999/xhtml", "lang": lang, XML_LANG: lang})
     head = ET.SubElement(html, "head")
     ET.SubElement(head, "meta", {"charset": "utf-8"})
-    ET.SubElement(head, "title").text = title
+    title_el = ET.SubElement(head, "title")
+    title_el.text = title
+    if lang.startswith("zh") and re.search(r"[A-Za-z]{2}", title) and not re.search(r"[\u3400-\u9fff]", title):
+        title_el.set("lang", "en")          # a Latin name as the title of a Chinese document
+        title_el.set(XML_LANG, "en")
     ET.SubElement(head, "link", {"rel": "stylesheet", "type": "text/css", "href": stylesheet})
     body = ET.SubElement(html, "body", {"class": body_class})
     body.append(ch.element)

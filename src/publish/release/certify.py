@@ -1,0 +1,48 @@
+"""The EPUBs' accessibility claim, derived from checks.
+
+Every EPUB is checked with EPUBCheck and Ace by DAISY as built (no claim in it). A package both pass
+(EPUBCheck: no fatal, error or warning; Ace: no critical or serious finding) is certified by the
+publisher — a self-certification — with ``dcterms:conformsTo``, ``a11y:certifiedBy`` and a summary
+naming the checks; the certified bytes are then checked again, and those reports are the ones kept (and
+Ace's ``report.json`` goes into the bundle). A package either checker fails keeps no claim and its
+honest summary, and the release gate refuses it with the findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..render.epub import certify
+from ..render.epubparts import certification
+from ..sources import Sources
+from .validators import Report, ace, epubcheck
+
+
+@dataclass(frozen=True)
+class Checked:
+    reports: tuple[Report, ...]    # the final bytes' EPUBCheck and Ace reports
+    ace_json: Path                 # Ace's report.json for the final bytes
+    certified: bool
+
+
+def check_and_certify(sources: Sources, epubs: dict[str, Path], *, cache: Path, work: Path) -> dict[str, Checked]:
+    """``epubs``: edition id → EPUB path (certified in place when it passes)."""
+    if not epubs:
+        return {}
+    paths = list(epubs.values())
+    first_ace, first_epc = ace(paths, work / "ace-first"), epubcheck(paths)
+    passed = {eid: p for eid, p in epubs.items() if first_ace[p].clean and first_epc[p].clean}
+    editions = {e.id: e for e in sources.book.editions}
+    for eid, path in passed.items():
+        checks = f"{first_ace[path].tool}, {first_epc[path].tool}"
+        certify(path, certification(sources, editions[eid], cache=cache, checks=checks))
+    final = list(passed.values())
+    again_ace, again_epc = (ace(final, work / "ace-final"), epubcheck(final)) if final else ({}, {})
+    out = {}
+    for eid, path in epubs.items():
+        if eid in passed:
+            out[eid] = Checked((again_epc[path], again_ace[path]), work / "ace-final" / f"{path.stem}.ace.json", True)
+        else:
+            out[eid] = Checked((first_epc[path], first_ace[path]), work / "ace-first" / f"{path.stem}.ace.json", False)
+    return out

@@ -1,0 +1,168 @@
+"""Repairs to the structure tree WeasyPrint 70 writes for a tagged PDF (PDF/UA-1), with pikepdf, after
+the file is written (no WeasyPrint internals).
+
+- Running heads and folios (the @page margin boxes) come out as Spans inside NonStruct elements that
+  the Document's child list does not include: content tagged, but outside the tree. They are page
+  furniture, so their marked content becomes ``/Artifact`` (``/Type /Pagination``) and the elements
+  go: their ParentTree entries are nulled.
+- Other elements left outside the tree (the printed contents: its NonStruct with the list and links)
+  are real content: each is put back into its parent's child list, in page order.
+- A list item's Div (the bilingual edition's pair of texts) becomes the LBody PDF/UA wants (Matterhorn
+  09-005: LI holds Lbl and LBody).
+
+:mod:`publish.release.matterhorn` checks the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+FURNITURE = {"/Span", "/NonStruct"}
+
+
+def repair(path: Path) -> dict[str, int]:
+    """Repair ``path`` in place; return what was done (for the tests and the build log)."""
+    import pikepdf
+
+    done = {"artifacts": 0, "reattached": 0, "lbody": 0}
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return done
+        reachable = _reachable(tree)
+        page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        orphans = [o for o in pdf.objects if _is_elem(o) and o.objgen not in reachable
+                   and o.get("/P") is not None and o.P.objgen in reachable]
+        furniture: dict[tuple[int, int], set[int]] = {}
+        for orphan in orphans:
+            kinds, mcids = _contents(orphan)
+            if kinds <= FURNITURE:
+                for where, mcid in mcids:
+                    furniture.setdefault(where, set()).add(mcid)
+            else:
+                _reattach(orphan, mcids, page_index)
+                done["reattached"] += 1
+        for page in pdf.pages:
+            marks = furniture.get(tuple(page.objgen))  # type: ignore[arg-type]
+            if marks:
+                done["artifacts"] += _artifacts(pdf, page, marks)
+        done["lbody"] = _lbody(tree)
+        pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
+    return done
+
+
+def _is_elem(o: Any) -> bool:  # noqa: ANN401
+    import pikepdf
+
+    return isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"
+
+
+def _kids(e: Any) -> list[Any]:  # noqa: ANN401
+    import pikepdf
+
+    k = e.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+def _reachable(tree: Any) -> set[tuple[int, int]]:  # noqa: ANN401
+    seen: set[tuple[int, int]] = {tree.objgen}
+    todo = list(_kids(tree))
+    while todo:
+        node = todo.pop()
+        if _is_elem(node) and node.objgen not in seen:
+            seen.add(node.objgen)
+            todo += _kids(node)
+    return seen
+
+
+def _contents(elem: Any) -> tuple[set[str], list[tuple[tuple[int, int], int]]]:  # noqa: ANN401
+    """The structure types below ``elem`` and its marked content as (page objgen, MCID), in order."""
+    import pikepdf
+
+    kinds: set[str] = set()
+    mcids: list[tuple[tuple[int, int], int]] = []
+
+    def walk(node: Any, page: Any) -> None:  # noqa: ANN401
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/Type") == "/MCR":
+                mcids.append(((node.get("/Pg") or page).objgen, int(node.MCID)))
+            elif node.get("/Type") == "/OBJR":
+                kinds.add("/OBJR")
+            elif "/S" in node:
+                kinds.add(str(node.S))
+                for kid in _kids(node):
+                    walk(kid, node.get("/Pg") or page)
+        elif page is not None:
+            try:
+                mcids.append((page.objgen, int(node)))
+            except (TypeError, ValueError):
+                pass
+
+    for kid in _kids(elem):
+        walk(kid, elem.get("/Pg"))
+    return kinds, mcids
+
+
+def _reattach(orphan: Any, mcids: list[tuple[tuple[int, int], int]], page_index: dict) -> None:  # noqa: ANN401
+    import pikepdf
+
+    parent = orphan.P
+    kids = _kids(parent)
+    where = (page_index.get(mcids[0][0], 0), mcids[0][1]) if mcids else (0, 0)
+    at = len(kids)
+    for i, kid in enumerate(kids):
+        if _is_elem(kid):
+            _, theirs = _contents(kid)
+            if theirs and (page_index.get(theirs[0][0], 0), theirs[0][1]) > where:
+                at = i
+                break
+    kids.insert(at, orphan)
+    parent.K = pikepdf.Array(kids)
+
+
+def _artifacts(pdf: Any, page: Any, marks: set[int]) -> int:  # noqa: ANN401
+    """Turn the marked-content sequences ``marks`` of ``page`` into Artifacts; null their ParentTree entries."""
+    import pikepdf
+
+    ops = pikepdf.parse_content_stream(page)
+    out, changed = [], 0
+    for instruction in ops:
+        operands, op = list(instruction.operands), instruction.operator
+        if str(op) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
+                and "/MCID" in operands[1] and int(operands[1].MCID) in marks:
+            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+            changed += 1
+        out.append(pikepdf.ContentStreamInstruction(operands, op))
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        key = page.obj.get("/StructParents")
+        nums = pdf.Root.StructTreeRoot.ParentTree.get("/Nums")
+        if key is not None and nums is not None:
+            for i in range(0, len(nums), 2):
+                if int(nums[i]) == int(key):
+                    entries = nums[i + 1]
+                    for mcid in marks:
+                        if mcid < len(entries):
+                            entries[mcid] = pikepdf.Null() if hasattr(pikepdf, "Null") else None
+    return changed
+
+
+def _lbody(tree: Any) -> int:  # noqa: ANN401
+    import pikepdf
+
+    renamed = 0
+    todo = list(_kids(tree))
+    while todo:
+        node = todo.pop()
+        if not _is_elem(node):
+            continue
+        if str(node.S) == "/LI":
+            for kid in _kids(node):
+                if _is_elem(kid) and str(kid.S) == "/Div":
+                    kid.S = pikepdf.Name.LBody
+                    renamed += 1
+        todo += _kids(node)
+    return renamed
