@@ -141,3 +141,19 @@ def test_bilingual_digital_pdf_tags_english_with_its_language(built: dict[tuple[
     assert "en" in headings and "zh-Hans" in headings
     # the English edition needs no /Lang below its root except for Chinese names, if any
     assert {eff for s, _, eff in struct_languages(str(built[("en", "pdf")])) if s == "P"} == {"en"}
+
+
+def test_an_edition_without_isbns_builds_an_epub_with_a_stable_id(minimal: Path) -> None:
+    """The fixture's zh-Hant edition has no ISBN yet: the EPUB gets a name-based urn:uuid (the release gate
+    refuses missing ISBNs; a build must not crash on them)."""
+    import zipfile
+
+    from helpers import publish
+
+    publish("catalog", "extract", str(minimal))
+    publish("catalog", "update", str(minimal))
+    publish("build", str(minimal), "-e", "zh-Hant", "-f", "epub", "-q")
+    epub = minimal.parent.parent / "build" / "minimal" / "zh-Hant" / "minimal-zh-Hant.epub"
+    with zipfile.ZipFile(epub) as z:
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+    assert "urn:uuid:" in opf and "urn:isbn" not in opf

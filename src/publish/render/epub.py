@@ -47,6 +47,7 @@ class Creator:
 @dataclass(frozen=True)
 class EpubMeta:
     isbn: str
+    """The EPUB's ISBN, or "" when the edition has none yet."""
     title: str
     languages: tuple[str, ...]                     # BCP 47, the edition's language first
     creators: tuple[Creator, ...]
@@ -59,6 +60,7 @@ class EpubMeta:
     alt_subtitles: tuple[tuple[str, str], ...] = ()
     page_source: str = ""                          # the print edition's ISBN: where the page-list comes from
     description: str = ""                          # book.yaml's description, in the edition's language
+    uid: str = ""                                  # a name-based UUID of book and edition: the id with no ISBN
 
 
 @dataclass
@@ -95,7 +97,8 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     lang = meta.languages[0]
     book = epub.EpubBook()
     book.FOLDER_NAME = "EPUB"
-    book.set_identifier(f"urn:isbn:{meta.isbn.replace('-', '')}")
+    # an edition with no EPUB ISBN yet (the release gate refuses it) still gets a stable, unique identifier
+    book.set_identifier(f"urn:isbn:{meta.isbn.replace('-', '')}" if meta.isbn else f"urn:uuid:{meta.uid}")
     book.title = meta.title
     book.add_metadata("DC", "title", meta.title, {"id": "title"})
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})

@@ -53,7 +53,10 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     css = read[0] + fonts.css() + epub[0] + "".join(read[1:]) + "".join(epub[1:])
     parts = EpubParts(chs, nav, cover_page, cover, css, _subsets(chs, fonts, lang, (nav, cover_page)), body_class)
     summary = env.get_template("epub-summary.txt.j2").render(checks="").strip()
-    meta = EpubMeta(isbn=edition.isbn["epub"], title=title, languages=tuple(bcp47(x) for x in edition.locales),
+    import uuid
+
+    meta = EpubMeta(isbn=edition.isbn.get("epub", ""),
+                    uid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{sources.book.id}/{edition.id}")), title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=creators(sources, edition), publisher=view["publisher"].main,
                     rights=_rights(sources, edition, view, env), modified=when, summary=summary,
                     page_source=edition.isbn.get("print", ""),
