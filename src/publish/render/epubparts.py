@@ -56,7 +56,8 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     import uuid
 
     meta = EpubMeta(isbn=edition.isbn.get("epub", ""),
-                    uid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{sources.book.id}/{edition.id}")), title=title, languages=tuple(bcp47(x) for x in edition.locales),
+                    uid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"publish:{sources.book.id}/{edition.id}")),
+                    title=title, languages=tuple(bcp47(x) for x in edition.locales),
                     creators=creators(sources, edition), publisher=view["publisher"].main,
                     rights=_rights(sources, edition, view, env), modified=when, summary=summary,
                     page_source=edition.isbn.get("print", ""),
