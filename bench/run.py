@@ -34,7 +34,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
+def intermediate(out: Path, book: Path = BOOK, cache: Path | None = None) -> list[tuple[Path, Path, Path]]:
     """The HTML and CSS `publish build` renders, written to files: (html, css, pdf) per job."""
     sys.path.insert(0, str(ROOT / "src"))
     from dataclasses import replace
@@ -45,8 +45,9 @@ def intermediate(out: Path) -> list[tuple[Path, Path, Path]]:
     from publish.sources import load_book
     from publish.theme import resolve
 
-    project = replace(load_project(ROOT), cache=out / "cache")
-    sources = load_book(BOOK)
+    project = load_project(book)
+    project = replace(project, cache=cache or out / "cache")
+    sources = load_book(book)
     theme = resolve(project, sources)
     jobs = []
     for edition in sources.book.editions:

@@ -125,28 +125,11 @@ def pages(out: Path) -> int:
 
 
 def intermediate(book: Path, out: Path) -> list[tuple[Path, Path, Path]]:
-    """The HTML and CSS `publish build` renders, as files (as bench/run.py)."""
-    from publish.build import prepare
-    from publish.project import load_project
-    from publish.render.pdf import DOCUMENT_CSS, FORMATS, STYLES
-    from publish.sources import load_book
-    from publish.theme import resolve
+    """The HTML and CSS `publish build` renders, as files: bench/run.py's, for this book and its own cache."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import intermediate as files
 
-    project = load_project(book)
-    sources = load_book(book)
-    theme = resolve(project, sources)
-    jobs = []
-    for edition in sources.book.editions:
-        p = prepare(project, sources, edition, theme, draft=False)
-        for fmt in ("print", "pdf"):
-            html = out / f"{edition.id}.{fmt}.html"
-            style = f"<style>{DOCUMENT_CSS}{FORMATS[fmt].colour_css()}</style>"
-            html.write_text(p.html.replace("<head>", f"<head>{style}", 1), encoding="utf-8")
-            css = out / f"{edition.id}.{fmt}.css"
-            css.write_text((STYLES / "book.css").read_text(encoding="utf-8")
-                           + FORMATS[fmt].page_css(sources.book.trim) + p.css, encoding="utf-8")
-            jobs.append((html, css, out / f"{edition.id}.{fmt}.pdf"))
-    return jobs
+    return files(out, book, cache=None)
 
 
 RELEASE_TIMED = r"""

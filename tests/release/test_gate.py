@@ -6,27 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from helpers import publish
 from publish.catalogs import qa
 from publish.catalogs.extract import Layout
 from publish.release import gate
 from publish.sources import load_book
-from release.test_release import make_book
+from release.test_release import make_zh_book
 
 
 def test_catalogue_gate_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_book(tmp_path)
-    yaml = YAML()
-    data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
-    data["editions"].append({"id": "zh-Hans", "locales": ["zh_Hans"], "isbn": {
-        "print": "978-0-9999900-3-2", "pdf": "978-0-9999900-4-9", "epub": "978-0-9999900-5-6"}})
-    with (root / "book.yaml").open("w", encoding="utf-8") as fp:
-        yaml.dump(data, fp)
-    monkeypatch.chdir(tmp_path)
-    publish("catalog", "extract", str(root))
-    publish("catalog", "update", str(root))
+    root = make_zh_book(tmp_path, monkeypatch)
     layout, cache = Layout(tmp_path / "locales"), tmp_path / ".publish-cache"
     po = tmp_path / "locales" / "zh_Hans" / "LC_MESSAGES" / "minimal" / "wang-fang.po"
     text = po.read_text(encoding="utf-8")

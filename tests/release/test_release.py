@@ -272,17 +272,23 @@ def test_gate_coverage_below_threshold(tmp_path: Path) -> None:
     assert "97.50%" in problem.message and problem.location.path.endswith("book.yaml")
 
 
-def test_gate_catalogue_check_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_book(tmp_path)
+def make_zh_book(where: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """:func:`make_book` with a zh-Hans edition too, and its catalogues extracted and created."""
+    root = make_book(where)
     yaml = YAML()
     data = yaml.load((root / "book.yaml").read_text(encoding="utf-8"))
     data["editions"].append({"id": "zh-Hans", "locales": ["zh_Hans"], "isbn": {
         "print": "978-0-9999900-3-2", "pdf": "978-0-9999900-4-9", "epub": "978-0-9999900-5-6"}})
     with (root / "book.yaml").open("w", encoding="utf-8") as fp:
         yaml.dump(data, fp)
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(where)
     publish("catalog", "extract", str(root))
     publish("catalog", "update", str(root))
+    return root
+
+
+def test_gate_catalogue_check_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_zh_book(tmp_path, monkeypatch)
     po = tmp_path / "locales" / "zh_Hans" / "LC_MESSAGES" / "minimal" / "wang-fang.po"
     text = po.read_text(encoding="utf-8")
     # a translation that drops the number of its source: the catalogue check's error
