@@ -118,7 +118,7 @@ def _inline(examples: int) -> None:
         for tag, attrs in parser.tags:
             assert tag in ("a", "strong", "em", "span", "wbr"), (text, html)
             for name, value in attrs:
-                assert (tag, name) in (("a", "href"), ("span", "class")), (text, html)
+                assert (tag, name) in (("a", "href"), ("span", "class"), ("span", "lang")), (text, html)
                 if name == "href":
                     assert value is not None and value.startswith(("http://", "https://")), (text, html)
 

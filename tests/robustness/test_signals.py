@@ -18,7 +18,8 @@ from .harness import BOOK, Project, children_of, environment, temp_files, wait_f
 INTERRUPTED = "publish: interrupted; outputs left as they were"
 pytestmark = pytest.mark.slow
 EN_ONLY = "editions:\n  - id: en\n    locales: [en]\n    isbn: {print: 978-0-9999900-0-1, pdf: 978-0-9999900-1-8, " \
-          "epub: 978-0-9999900-2-5}\nprofiles:"
+          "epub: 978-0-9999900-2-5}\n    not_for_sale: [print, pdf, epub]\nprofiles:"
+"""One releasable English edition (the retail gate wants a price or an explicit not-for-sale per format)."""
 
 
 def _one_edition(project: Project) -> None:
