@@ -15,6 +15,8 @@ wheel="$(ls "$work"/wheel/publish-*.whl)"
 echo "wheel: $(basename "$wheel") ($(unzip -l "$wheel" | tail -1 | awk '{print $2}') files)"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q "$wheel"
+# the outside checkers an installed toolkit runs: where `make system` put them in this checkout
+export PUBLISH_ACE="$repo/tools/ace/node_modules/.bin/ace-puppeteer" PUBLISH_PDFCPU="$repo/tools/pdfcpu/run.mjs"
 cd "$work"
 "$work/venv/bin/publish" init project --book first --title "A First Book"
 cd project

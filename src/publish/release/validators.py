@@ -23,7 +23,19 @@ from typing import Any
 from ..errors import Location, Problem, ReleaseError, Severity
 
 ACE = Path(__file__).resolve().parents[3] / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
-"""Ace by DAISY, installed by ``make system`` (scripts/tools-deps.sh: ``npm ci`` in tools/ace)."""
+"""Ace by DAISY in a checkout of the toolkit, installed by ``make system`` (scripts/tools-deps.sh)."""
+
+
+def ace_command() -> Path:
+    """Ace by DAISY: ``PUBLISH_ACE`` (an installed toolkit: where the publisher put it), else the checkout's
+    ``tools/ace``, else ``ace`` on the PATH (``npm install -g @daisy/ace``)."""
+    given = os.environ.get("PUBLISH_ACE")
+    if given:
+        return Path(given)
+    if ACE.is_file():
+        return ACE
+    found = shutil.which("ace")
+    return Path(found) if found else ACE
 ACE_FAILS = ("critical", "serious")
 """Ace impacts that fail a release (and withhold the accessibility conformance claim)."""
 EPUBCHECK_FAILS = ("fatal", "error", "warning")
@@ -120,8 +132,10 @@ def ace(paths: list[Path], reports: Path | None = None, jobs: int = 0) -> dict[P
     """Run Ace by DAISY on every EPUB (with Debian's chromium). Critical and serious findings fail;
     moderate and minor are kept as notes. With ``reports``, each file's ``report.json`` is kept as
     ``reports/<epub stem>.ace.json`` (for the bundle)."""
-    if not ACE.is_file():
-        raise ReleaseError(f"Ace by DAISY is not installed ({ACE}): run make system (npm ci in tools/ace)")
+    command = ace_command()
+    if not command.is_file():
+        raise ReleaseError(f"Ace by DAISY is not installed ({command}): set PUBLISH_ACE to its ace command, or run "
+                           "make system in a checkout (npm ci in tools/ace)")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         raise ReleaseError("Ace needs Debian's chromium: run make system")
@@ -133,7 +147,8 @@ def ace(paths: list[Path], reports: Path | None = None, jobs: int = 0) -> dict[P
 def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([str(ACE), "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
+        proc = subprocess.run([str(ace_command()),
+                               "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
                                str(path)], capture_output=True, text=True, timeout=900, env=env)
         out = Path(tmp) / "report.json"
         if not out.is_file():
