@@ -213,3 +213,13 @@ def test_missing_book_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     result = CliRunner().invoke(main, ["check", "books/nope"])
     assert result.exit_code == 2
     assert "books/nope/book.yaml: error: book folder does not exist" in result.output
+
+
+def test_a_reused_anchor_is_a_located_error(tmp_path: Path) -> None:
+    """ruamel only warns of ``&a [&a`` (the fuzzer found it): a located error, not a stray warning."""
+    from publish.yamlsource import read_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"&a[&a")
+    (problem,) = read_yaml(path, "x.yaml").problems
+    assert problem.format() == "x.yaml:1:4: error: invalid YAML: found duplicate anchor 'a'"

@@ -7,12 +7,14 @@ The schema, not YAML, decides what a value means: ``no``, ``0123`` and ``2025-06
 
 from __future__ import annotations
 
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError, YAMLWarning
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import BaseResolver
 
@@ -98,7 +100,16 @@ def read_yaml(path: Path, shown: str) -> YamlDocument:
     yaml = YAML(typ="rt", pure=True)
     yaml.Resolver = _TextResolver  # type: ignore[assignment]
     try:
-        root = yaml.compose(text)
+        with warnings.catch_warnings():
+            # ruamel only warns of a reused anchor (``&a [&a``): in a source that is an error, located
+            warnings.simplefilter("error", YAMLWarning)
+            root = yaml.compose(text)
+    except YAMLWarning as exc:
+        found = re.findall(r"line (\d+), column (\d+)", str(exc))
+        where = Location(shown, int(found[-1][0]), int(found[-1][1])) if found else Location(shown, 1, 1)
+        doc.problems.append(Problem(where, Severity.ERROR, "invalid YAML: "
+                                    + (str(exc).strip().splitlines() or ["warning"])[0], "yaml.syntax"))
+        return doc
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
