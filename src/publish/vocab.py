@@ -64,6 +64,18 @@ SUFFIXES: dict[str, str] = {"print": "print.pdf", "pdf": "pdf", "epub": "epub"}
 """File name suffix of each format: ``<book>-<edition>.<suffix>``."""
 
 
+LENGTH_UNITS: dict[str, float] = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+"""Units of a page length in book.yaml (``148mm``), in millimetres."""
+
+
+def length_mm(length: str) -> float:
+    """``148mm``, ``5.5in`` → millimetres (book.yaml's lengths are validated against these units at load)."""
+    for unit, factor in LENGTH_UNITS.items():
+        if length.endswith(unit):
+            return float(length[: -len(unit)]) * factor
+    raise ValueError(f"length {length!r}: give it in mm, cm, in or pt")
+
+
 def bcp47(locale: str) -> str:
     """``zh_Hans`` → ``zh-Hans`` (HTML and EPUB want BCP 47; gettext uses underscores)."""
     known = LANGUAGES.get(locale)

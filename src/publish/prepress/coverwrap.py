@@ -70,12 +70,7 @@ class WrapGeometry:
         return self.spine_x + self.spine
 
 
-def length_mm(length: str) -> float:
-    units = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-    for unit, factor in units.items():
-        if length.endswith(unit):
-            return float(length[: -len(unit)]) * factor
-    raise ValueError(f"length {length!r}: give it in mm, cm, in or pt")
+from ..vocab import length_mm  # noqa: E402 - one length parser for the whole toolkit
 
 
 def geometry(profile: PrinterProfile, paper: Paper, pages: int, trim: Trim) -> WrapGeometry:

@@ -92,11 +92,12 @@ def _outer_margin(trim: Trim, *, inner_mm: float, body_pt: float) -> str:
 
 
 def _mm(length: str) -> float:
-    units = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
-    for unit, factor in units.items():
-        if length.endswith(unit):
-            return float(length[: -len(unit)]) * factor
-    raise RenderError(f"trim size {length!r}: give it in mm, cm, in or pt")
+    from ..vocab import length_mm
+
+    try:
+        return length_mm(length)
+    except ValueError as exc:
+        raise RenderError(f"trim size {length!r}: give it in mm, cm, in or pt") from exc
 
 
 @dataclass(frozen=True)
