@@ -53,8 +53,10 @@ def load(path: Path) -> dict:
 
 
 def catalogue(locale: str, domain: str) -> dict[str, str]:
-    folder = REPO / "locales" / locale / "LC_MESSAGES"
-    path = folder / f"{domain}.po" if domain == "publish" else folder / "shanghai-doctors" / f"{domain}.po"
+    if domain == "publish":  # the toolkit's interface catalogues ship inside the package
+        path = REPO / "src" / "publish" / "locale" / locale / "LC_MESSAGES" / "publish.po"
+    else:
+        path = REPO / "locales" / locale / "LC_MESSAGES" / "shanghai-doctors" / f"{domain}.po"
     with path.open("rb") as fp:
         return {m.id: m.string for m in read_po(fp) if m.id and m.string and not m.fuzzy}
 
