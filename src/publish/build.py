@@ -256,6 +256,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
     if not plans:
         return
     jobs_list: list[Job] = []
+    part_jobs: list[Any] = []
     prepared: dict[str, Prepared] = {}
     with _scratch_folder(project) as tmp:
         for plan in plans:
@@ -265,14 +266,16 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 report.note(problem.format())
             report.step(edition.id, "localised", f"translation coverage {p.coverage.percent:.2f}%")
             for fmt in plan.missing:
-                if fmt != "epub":
+                if fmt == "pdf" and (part_job := _parts(p, sources, theme, Path(tmp) / edition.id / fmt)):
+                    part_jobs.append(part_job)   # the digital PDF laid out in parts (publish.render.partbuild)
+                elif fmt != "epub":
                     jobs_list.append(Job(edition.id, fmt, p.html, p.css, Path(tmp) / edition.id / fmt, p.when,
                                          page_map=fmt == "print"))
             if "epub" in plan.missing and "print" not in plan.missing and plan.cached_starts() is None:
                 jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
         root_dir = sources.root.resolve()
         args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
-        layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report)
+        layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report, part_jobs, project.cache)
         if errors:
             raise RenderError(errors)
         for plan in plans:
@@ -302,13 +305,35 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
             cache_mod.store(project.cache, plan.key, files, result)
 
 
-def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  # type: ignore[no-untyped-def]
+def _parts(p: Prepared, sources: Sources, theme: Theme, target: Path) -> Any:  # noqa: ANN401
+    """The digital PDF of ``p`` as independently laid-out parts, or None (one layout) when it cannot be split."""
+    from .render import partbuild
+    from .render.pdf import FORMATS
+
+    root = sources.root.resolve()
+    setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,
+                            partbuild.layout_digest(sources, theme))
+    return partbuild.edition_job(p.edition.id, p.html, setup, p.when, target)
+
+
+def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  # type: ignore[no-untyped-def]
+              part_jobs: list[Any] = (), cache: Path | None = None):  # type: ignore[assignment]
+    from .render import partbuild
+
     layouts: dict[str, tuple] = {}
     pages: dict[tuple[str, str], int] = {}
     errors: list[Problem] = []
     folders = {job.target.parent for job in jobs_list if job.target is not None}
-    with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
+    folders |= {job.target.parent for job in part_jobs}
+    with _workers(jobs if len(jobs_list) + 2 * len(part_jobs) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
+        if part_jobs:
+            try:
+                for name, count in partbuild.run(part_jobs, cache or Path("."), pool).items():
+                    pages[(name, "pdf")] = count
+                    report.step(name, "pdf rendered", f"{count} pages, in parts")
+            except RenderError as exc:
+                errors += exc.problems
         for job, future in pending:
             try:
                 result = future.result() if future else _render(job, *args)

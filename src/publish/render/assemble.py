@@ -184,11 +184,11 @@ class _State:
             count = 0
             for i, item in enumerate(self.outlines):
                 item.Parent = outline
-                for key, other in (("/Prev", i - 1), ("/Next", i + 1)):
+                for side, other in (("/Prev", i - 1), ("/Next", i + 1)):
                     if 0 <= other < len(self.outlines):
-                        item[key] = self.outlines[other]
-                    elif key in item:
-                        del item[key]
+                        item[side] = self.outlines[other]
+                    elif side in item:
+                        del item[side]
                 count += 1 + max(0, int(item.get("/Count", 0)))
             outline.First, outline.Last, outline.Count = self.outlines[0], self.outlines[-1], count
         if self.tree is not None:

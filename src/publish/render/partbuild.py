@@ -200,11 +200,12 @@ def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[
     from .assemble import Piece, assemble
 
     for job in editions:
-        found = split(job.html)
-        if found is None:
-            raise RenderError(f"{job.name}: no profile in the edition's HTML to lay out in parts",
-                              Location(str(job.target)))
-        job.parts = found.parts
+        if not job.parts:
+            found = split(job.html)
+            if found is None:
+                raise RenderError(f"{job.name}: no profile in the edition's HTML to lay out in parts",
+                                  Location(str(job.target)))
+            job.parts = found.parts
     _each(editions, cache, pool, lambda job: [(p.name, p.html, p.kind, FIXED_STAMP if p.kind == "profile"
                                                else job.modified) for p in job.parts if p.kind != "front"])
     # the front matter last, knowing where every other part begins (its own length is guessed first from the
@@ -301,3 +302,11 @@ def page_map(job: EditionJob) -> tuple[PageStart | None, ...]:
 
 def _shift(path: tuple[int, ...], first_child: int) -> tuple[int, ...]:
     return (path[0], path[1] + first_child, *path[2:]) if len(path) >= 2 and path[0] == 1 else path
+
+
+def edition_job(name: str, html: str, setup: Setup, modified: datetime, target: Path) -> EditionJob | None:
+    """The edition as parts, or None when its HTML cannot be split (no profile: one layout then)."""
+    found = split(html)
+    if found is None:
+        return None
+    return EditionJob(name, html, setup, modified, target, found.parts)

@@ -112,7 +112,7 @@ def split(html: str) -> Split | None:
     head, tail = html[:scanner.body_open], "\n</body>\n</html>\n"
     ends = [o for o, _, _ in scanner.children] + [scanner.body_close]
     parts = []
-    ids_of = {}
+    ids_of: dict[int, list[str]] = {}
     for index, name in scanner.ids:
         ids_of.setdefault(index, []).append(name)
     for n, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False)):
