@@ -306,8 +306,12 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
 
 
 def _parts(p: Prepared, sources: Sources, theme: Theme, target: Path) -> Any:  # noqa: ANN401
-    """The digital PDF of ``p`` as independently laid-out parts, or None (one layout) when it cannot be split."""
+    """The digital PDF of ``p`` as independently laid-out parts, or None (one layout) when it cannot be split
+    or ``PUBLISH_PARTS=off`` asks for one layout (bench/scale compares the two in one run)."""
     from .render import partbuild
+
+    if os.environ.get("PUBLISH_PARTS", "").lower() == "off":
+        return None
     from .render.pdf import FORMATS
 
     root = sources.root.resolve()

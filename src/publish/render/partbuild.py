@@ -210,7 +210,7 @@ def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[
                                                else job.modified) for p in job.parts if p.kind != "front"])
     # the front matter last, knowing where every other part begins (its own length is guessed first from the
     # parts alone, then from its last layout: the contents' numbers rarely change its page count)
-    guess = {job.name: 0 for job in editions}
+    guess = {job.name: _memo(cache, job) for job in editions}
     for _ in range(4):
         _each(editions, cache, pool, lambda job: [("front", _front_html(job, guess[job.name]), "front", job.modified)])
         settled = True
@@ -220,6 +220,11 @@ def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[
                 settled = False
         if settled:
             break
+    for job in editions:
+        if _memo(cache, job) != guess[job.name]:
+            from ..release import cache as cache_mod
+
+            cache_mod.store(cache, _memo_key(job), {}, {"front_pages": guess[job.name]})
     total = {job.name: _total(job) for job in editions}
     _each(editions, cache, pool, lambda job: [("sheet", sheet_html(job.html, _bucket(total[job.name])), "sheet",
                                                FIXED_STAMP)])
@@ -252,6 +257,18 @@ def _each(editions: list[EditionJob], cache: Path, pool: Executor | None, what: 
             problems += exc.problems
     if problems:
         raise RenderError(problems)
+
+
+def _memo_key(job: EditionJob) -> str:
+    return "front-" + part_key(job.setup, job.parts[0].html, "front pages")[5:]
+
+
+def _memo(cache: Path, job: EditionJob) -> int:
+    """The front matter's (padded) page count when it was last laid out with these contents: the first guess."""
+    from ..release import cache as cache_mod
+
+    entry = cache_mod.lookup(cache, _memo_key(job))
+    return int(entry.result.get("front_pages", 0)) if entry is not None else 0
 
 
 def _padded(pages: int) -> int:
