@@ -26,7 +26,7 @@ from stdnum.exceptions import ValidationError as IsbnError
 from . import links
 from .errors import Location, Problem, PublishError, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
-from .vocab import LANGUAGES
+from .vocab import BREAKS, INVISIBLE, LANGUAGES, LONGEST_WORD
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
 
 PROSE_KEYS = frozenset({
@@ -36,10 +36,6 @@ PROSE_KEYS = frozenset({
 })
 """Keys whose values are text for readers: odd characters there are warnings, elsewhere errors."""
 
-_INVISIBLE = {
-    **{c: "zero-width" for c in "\u200b\u200c\u200d\u2060\ufeff\u180e"},
-    **{c: "bidi control" for c in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"},
-}
 _PATTERN_HINTS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be a lowercase id of letters, digits and hyphens, like 'li-junmin'",
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "must be an id of letters, digits and hyphens, like 'zh-Hans'",
@@ -52,9 +48,6 @@ _PATTERN_HINTS = {
 
 
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LONGEST_WORD = 60
-"""Characters a run with no break opportunity may have in prose before it would leave the page."""
-_BREAKS = re.compile(r"[\s\-/\u2010-\u2015\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 
 @dataclass(frozen=True)
@@ -254,7 +247,7 @@ def _scan_links(doc: YamlDocument, value: Any, path: FieldPath, allow_private: b
 
 def _scan_words(doc: YamlDocument, text: str, path: FieldPath) -> None:
     """Words too long for any line of the page."""
-    for word in _BREAKS.split(links.INLINE_LINK.sub(r"\1", text)):
+    for word in BREAKS.split(links.INLINE_LINK.sub(r"\1", text)):
         if len(word) > LONGEST_WORD:
             doc.error(path, f"a word of {len(word)} characters with no break opportunity ({word[:20]}…) "
                       f"would run off the page: more than {LONGEST_WORD} allowed", kind="text.long-word")
@@ -263,7 +256,7 @@ def _scan_words(doc: YamlDocument, text: str, path: FieldPath) -> None:
 
 def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, key: bool = False) -> None:
     for offset, char in enumerate(text):
-        what = _INVISIBLE.get(char)
+        what = INVISIBLE.get(char)
         if what is None and unicodedata.category(char) in ("Cc", "Cf") and char != "\n":
             what = "control" if unicodedata.category(char) == "Cc" else "format"
         if what is None:

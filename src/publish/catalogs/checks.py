@@ -14,6 +14,7 @@ from functools import cache
 
 from babel.messages.catalog import Message
 
+from ..vocab import BREAKS, INVISIBLE, LONGEST_WORD
 from . import placeholders
 from .glossary import Glossary
 
@@ -301,10 +302,7 @@ def check_whitespace(message: Message, ctx: Context) -> Iterator[Finding]:
             yield Finding("whitespace", "error", f"{where} white space differs from the source")
 
 
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LONG = re.compile(r"[^\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]{41,}")
-"""A run of 41 or more characters with no space and no Han character or full-width mark to break at: wider
-than the text block of a pocket book (a pasted URL, a word without spaces), so it juts out of the page."""
+_BIDI = frozenset(c for c, kind in INVISIBLE.items() if kind == "bidi control")
 
 
 def _suspect(char: str) -> str | None:
@@ -337,10 +335,10 @@ def check_characters(message: Message, ctx: Context) -> Iterator[Finding]:
             name = unicodedata.name(char, "")
             yield Finding("characters", "error", f"U+{ord(char):04X}{' ' + name if name else ''}: {why}; "
                                                  "delete it (retype the text around it if unsure)")
-    for m in _LONG.finditer(target):
-        if m.group(0) not in source:
-            yield Finding("characters", "warning", f"'{m.group(0)[:30]}…' ({len(m.group(0))} characters) has "
-                                                   "no place to break a line: it will stick out of the page")
+    for word in BREAKS.split(target):
+        if len(word) > LONGEST_WORD and word not in source:  # the source checks refuse the same in sources
+            yield Finding("characters", "warning", f"'{word[:30]}…' ({len(word)} characters) has no place "
+                                                   "to break a line: it will stick out of the page")
             return
 
 
