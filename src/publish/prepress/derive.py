@@ -61,7 +61,7 @@ def derive_print(digital: Path, target: Path, profile: PrinterProfile, *, identi
         skip = interior_start(pdf) if cover_pages is None else cover_pages
         if not 0 <= skip < len(pdf.pages):
             raise ValueError(f"{digital}: cannot drop {skip} cover page(s) of {len(pdf.pages)}")
-        removed: set[tuple[int, ...]] = {tuple(pdf.pages[i].objgen) for i in range(skip)}
+        removed: set[tuple[int, ...]] = {tuple(pdf.pages[i].obj.objgen) for i in range(skip)}
         for _ in range(skip):
             del pdf.pages[0]
         _untag(pdf)
