@@ -57,15 +57,17 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Job:
+    """One layout of an edition (its digital HTML, with the cover): the digital PDF written to ``target``,
+    the print PDF derived from it to ``print_target``, where each print page begins noted (the EPUB's
+    page-list); with neither target, the layout only."""
+
     edition: str
-    fmt: str
     html: str
     css: str
     target: Path | None
-    """None: lay the print edition out for the EPUB's page-list only, write nothing."""
+    print_target: Path | None
     when: datetime
-    page_map: bool
-    """Note where each page's text begins (the print layout, which the EPUB's page-list follows)."""
+    fmt: str = "pdf"
 
 
 @dataclass(frozen=True)
@@ -148,11 +150,11 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
 
 def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme, printer: str = "generic"):  # type: ignore[no-untyped-def] # noqa: ANN001
     from .prepress.profiles import profile
-    from .render.pdf import FORMATS, print_format, render_pdf
+    from .render.pdf import FORMATS, render_pdf
 
-    fmt = print_format(profile(printer)) if job.fmt == "print" else FORMATS[job.fmt]
-    return render_pdf(job.html, job.target, fmt, trim=trim, extra_css=job.css, roots=roots, theme=theme,
-                      base=base, modified=job.when, page_map=job.page_map)
+    return render_pdf(job.html, job.target, FORMATS[job.fmt], trim=trim, extra_css=job.css, roots=roots, theme=theme,
+                      base=base, modified=job.when, page_map=True, print_target=job.print_target,
+                      printer=profile(printer))
 
 
 def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), *,
@@ -179,7 +181,7 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
         entry = cache_mod.lookup(project.cache, key)
         missing = tuple(f for f in options.formats if entry is None or not entry.has([f]))
         plan = _Plan(edition, key, when, entry, missing)
-        relayout = "epub" in missing and "print" not in missing and plan.cached_starts() is None
+        relayout = "epub" in missing and not set(PDF_FORMATS) & set(missing) and plan.cached_starts() is None
         report.begin(edition.id, 1 + (1 + len(missing) + relayout if missing else 0))
         plans.append(plan)
     _render_missing(project, sources, theme, [p for p in plans if p.missing], options, report)
@@ -257,6 +259,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
         return
     jobs_list: list[Job] = []
     part_jobs: list[Any] = []
+    derived: list[tuple[str, Path, Path]] = []
     prepared: dict[str, Prepared] = {}
     with _scratch_folder(project) as tmp:
         for plan in plans:
@@ -265,19 +268,26 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
             for problem in p.problems:  # a broken interface label, shown in the source language
                 report.note(problem.format())
             report.step(edition.id, "localised", f"translation coverage {p.coverage.percent:.2f}%")
-            for fmt in plan.missing:
-                if fmt == "pdf" and (part_job := _parts(p, sources, theme, Path(tmp) / edition.id / fmt)):
-                    part_jobs.append(part_job)   # the digital PDF laid out in parts (publish.render.partbuild)
-                elif fmt != "epub":
-                    jobs_list.append(Job(edition.id, fmt, p.html, p.css, Path(tmp) / edition.id / fmt, p.when,
-                                         page_map=fmt == "print"))
-            if "epub" in plan.missing and "print" not in plan.missing and plan.cached_starts() is None:
-                jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
+            folder = Path(tmp) / edition.id
+            pdf = folder / "pdf" if "pdf" in plan.missing else None
+            printed = folder / "print" if "print" in plan.missing else None
+            starts_wanted = "epub" in plan.missing and plan.cached_starts() is None
+            if pdf is None and printed is not None and not starts_wanted:
+                derived.append((edition.id, plan.entry.file("pdf"), printed))   # no layout: from the cached PDF
+            elif pdf or printed or starts_wanted:
+                part_job = _parts(p, sources, theme, pdf, printed, folder)
+                if part_job is not None:
+                    part_jobs.append(part_job)   # laid out in parts (publish.render.partbuild)
+                else:
+                    jobs_list.append(Job(edition.id, p.html, p.css, pdf, printed, p.when))
         root_dir = sources.root.resolve()
         args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
         layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report, part_jobs, project.cache)
         if errors:
             raise RenderError(errors)
+        for edition_id, digital, target in derived:
+            pages[(edition_id, "print")] = _derive(digital, target, sources.book.printer.profile)
+            report.step(edition_id, "print.pdf derived", f"{pages[(edition_id, 'print')]} pages, from the cached PDF")
         for plan in plans:
             starts = plan.cached_starts()
             if plan.edition.id not in layouts and starts is not None:
@@ -300,24 +310,28 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 result["spine_mm"] = spine
                 report.step(edition.id, "cover wrap rendered",
                             f"spine {spine:.2f} mm for {pages[(edition.id, 'print')]} pages")
-            if "print" in plan.missing:
+            if edition.id in layouts:   # laid out in this run: where each print page begins
                 result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
             cache_mod.store(project.cache, plan.key, files, result)
 
 
-def _parts(p: Prepared, sources: Sources, theme: Theme, target: Path) -> Any:  # noqa: ANN401
-    """The digital PDF of ``p`` as independently laid-out parts, or None (one layout) when it cannot be split
-    or ``PUBLISH_PARTS=off`` asks for one layout (bench/scale compares the two in one run)."""
+def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
+           folder: Path) -> Any:  # noqa: ANN401
+    """The edition ``p`` laid out as independent parts (the digital PDF to ``pdf``, the print one derived to
+    ``printed``, the page map), or None (one layout) when it cannot be split or ``PUBLISH_PARTS=off`` asks
+    for one layout (bench/scale compares the two in one run)."""
+    from .prepress.profiles import profile
     from .render import partbuild
+    from .render.pdf import FORMATS
 
     if os.environ.get("PUBLISH_PARTS", "").lower() == "off":
         return None
-    from .render.pdf import FORMATS
-
     root = sources.root.resolve()
     setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,
                             partbuild.layout_digest(sources, theme))
-    return partbuild.edition_job(p.edition.id, p.html, setup, p.when, target)
+    return partbuild.edition_job(p.edition.id, p.html, setup, p.when, pdf or folder / "layout.pdf",
+                                 print_target=printed, printer=profile(sources.book.printer.profile),
+                                 digital_wanted=pdf is not None)
 
 
 def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  # type: ignore[no-untyped-def]
@@ -327,15 +341,23 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  #
     layouts: dict[str, tuple] = {}
     pages: dict[tuple[str, str], int] = {}
     errors: list[Problem] = []
-    folders = {job.target.parent for job in jobs_list if job.target is not None}
+    folders = {t.parent for job in jobs_list for t in (job.target, job.print_target) if t is not None}
     folders |= {job.target.parent for job in part_jobs}
     with _workers(jobs if len(jobs_list) + 2 * len(part_jobs) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         if part_jobs:
             try:
-                for name, count in partbuild.run(part_jobs, cache or Path("."), pool).items():
-                    pages[(name, "pdf")] = count
-                    report.step(name, "pdf rendered", f"{count} pages, in parts")
+                for part_job in partbuild.run(part_jobs, cache or Path("."), pool):
+                    name, done = part_job.name, part_job.done
+                    assert done is not None
+                    layouts[name] = done.starts
+                    if part_job.digital_wanted:
+                        pages[(name, "pdf")] = done.pages
+                        report.step(name, "pdf rendered", f"{done.pages} pages, in {len(part_job.parts)} parts "
+                                    f"({len(part_job.relaid)} laid out)")
+                    if done.printed is not None:
+                        pages[(name, "print")] = done.printed
+                        report.step(name, "print.pdf derived", f"{done.printed} pages, the same layout")
             except RenderError as exc:
                 errors += exc.problems
         for job, future in pending:
@@ -347,14 +369,24 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  #
             except OSError as exc:  # disk full, read-only or forbidden output: name the file
                 raise RenderError(f"cannot write: {exc.strerror}",
                                   Location(relpath(exc.filename or job.target or "."))) from exc
-            if job.page_map:
-                layouts[job.edition] = result.starts
+            layouts[job.edition] = result.starts
             if job.target is not None:
-                pages[(job.edition, job.fmt)] = result.pages
-                report.step(job.edition, f"{_suffix(job.fmt)} rendered", f"{result.pages} pages")
-            else:
-                report.step(job.edition, "print layout (for the EPUB page-list)", f"{result.pages} pages")
+                pages[(job.edition, "pdf")] = result.pages
+                report.step(job.edition, f"{_suffix('pdf')} rendered", f"{result.pages} pages")
+            if job.print_target is not None:
+                pages[(job.edition, "print")] = result.printed
+                report.step(job.edition, f"{_suffix('print')} derived", f"{result.printed} pages, the same layout")
+            if job.target is None and job.print_target is None:
+                report.step(job.edition, "layout (for the EPUB page-list)", f"{result.pages} pages")
     return layouts, pages, errors
+
+
+def _derive(digital: Path, target: Path, printer: str) -> int:
+    """The print file derived from an edition's digital PDF (the cached one: no layout at all)."""
+    from .prepress.derive import derive_print
+    from .prepress.profiles import profile
+
+    return derive_print(digital, target, profile(printer)).pages
 
 
 def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, theme: Theme, draft: bool) -> float:

@@ -30,17 +30,20 @@ def _prepared(book: Path, edition_id: str, monkeypatch: pytest.MonkeyPatch):  # 
     return sources, theme, prepare(project, sources, edition, theme, draft=False)
 
 
-def _parts(sources, theme, p, cache: Path, target: Path):  # type: ignore[no-untyped-def] # noqa: ANN001
+def _parts(sources, theme, p, cache: Path, target: Path, printed: Path | None = None):  # type: ignore[no-untyped-def] # noqa: ANN001
+    from publish.prepress.profiles import profile
     from publish.render import partbuild
     from publish.render.pdf import FORMATS
 
     root = sources.root.resolve()
     setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,
                             partbuild.layout_digest(sources, theme))
-    job = partbuild.edition_job(p.edition.id, p.html, setup, p.when, target)
+    job = partbuild.edition_job(p.edition.id, p.html, setup, p.when, target, print_target=printed,
+                                printer=profile(sources.book.printer.profile))
     assert job is not None
-    pages = partbuild.run([job], cache, None)[p.edition.id]
-    return job, pages
+    partbuild.run([job], cache, None)
+    assert job.done is not None
+    return job, job.done.pages
 
 
 def _page_texts(pdf: Path) -> list[str]:
@@ -87,26 +90,33 @@ def _navigation(path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("edition", ["en", "bilingual"])
 def test_parts_match_the_single_layout(edition: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.prepress.profiles import profile
     from publish.release.matterhorn import check
     from publish.release.pdfcheck import check_pdf
     from publish.release.preflight import pdfcpu_strict
     from publish.release.validators import qpdf_check
-    from publish.render.partbuild import page_map
     from publish.render.pdf import FORMATS, render_pdf
 
     sources, theme, p = _prepared(SAMPLE, edition, monkeypatch)
     root = sources.root.resolve()
-    single = tmp_path / "single.pdf"
+    single, single_print = tmp_path / "single.pdf", tmp_path / "single.print.pdf"
     laid = render_pdf(p.html, single, FORMATS["pdf"], trim=sources.book.trim, extra_css=p.css, roots=[root],
-                      base=root, modified=p.when, theme=theme, page_map=True)
-    job, pages = _parts(sources, theme, p, tmp_path / "cache", tmp_path / "parts.pdf")
+                      base=root, modified=p.when, theme=theme, page_map=True, print_target=single_print,
+                      printer=profile(sources.book.printer.profile))
+    job, pages = _parts(sources, theme, p, tmp_path / "cache", tmp_path / "parts.pdf", tmp_path / "parts.print.pdf")
     parts = tmp_path / "parts.pdf"
+    assert job.done is not None
 
-    assert pages == laid.pages > 20
+    assert pages == laid.pages > 20 and job.done.printed == laid.printed
     assert _page_texts(parts) == _page_texts(single)
     assert _pixels(parts, tmp_path / "a") == _pixels(single, tmp_path / "b")
     assert _navigation(parts) == _navigation(single)
-    assert page_map(job) == laid.starts   # the EPUB page-list's view of the pages: element paths, offsets
+    assert job.done.starts == laid.starts   # the EPUB page-list's view of the pages: element paths, offsets
+    # the print file derived from either is the same, page for page
+    assert _page_texts(tmp_path / "parts.print.pdf") == _page_texts(single_print)
+    assert _pixels(tmp_path / "parts.print.pdf", tmp_path / "pa") == _pixels(single_print, tmp_path / "pb")
+    assert qpdf_check(tmp_path / "parts.print.pdf").clean
+    assert _verdict(pdfcpu_strict(tmp_path / "parts.print.pdf")) == _verdict(pdfcpu_strict(single_print))
     assert check(single) == [] and check(parts) == []
     assert qpdf_check(parts).clean, qpdf_check(parts).messages
     fonts, structure = check_pdf(parts)

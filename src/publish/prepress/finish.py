@@ -191,58 +191,25 @@ def finish_cover(path: Path, bleed_mm: float, *, identifier: bytes) -> None:
         pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
 
 
-def rgb_to_cmyk(pdf) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
+def rgb_to_cmyk(pdf, convert=None) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
     """Rewrite every DeviceRGB colour operator of every page and form XObject in DeviceCMYK: neutral
     greys in black ink only (``0 0 0 rg`` → ``0 0 0 1 k``: bars and type stay single-ink), other
     colours through the output intent's profile (LittleCMS). Returns the number of operators changed."""
     import pikepdf
 
-    from .coverwrap import cmyk
+    from .inks import converter
 
-    def convert(values: list[float]) -> list[float]:
-        r, g, b = values
-        if abs(r - g) < 1e-6 and abs(g - b) < 1e-6:
-            return [0.0, 0.0, 0.0, round(1 - r, 4)]
-        return list(cmyk((round(r * 255), round(g * 255), round(b * 255))))
-
+    convert = convert or converter("colour")
     changed = 0
     seen: set[tuple[int, int]] = set()
 
-    def walk(holder) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
-        nonlocal changed
-        ops: list[tuple[Any, Any]] = []
-        dirty = False
-        space = {"fill": "", "stroke": ""}
-        for instruction in pikepdf.parse_content_stream(holder):
-            operands, op = instruction.operands, instruction.operator
-            name = str(op)
-            if name in ("rg", "RG"):
-                ops.append(([*convert([float(v) for v in operands])], pikepdf.Operator("k" if name == "rg" else "K")))
-                dirty = True
-                changed += 1
-                continue
-            if name in ("cs", "CS"):
-                which = "fill" if name == "cs" else "stroke"
-                space[which] = str(operands[0])
-                if space[which] == "/DeviceRGB":
-                    ops.append(([pikepdf.Name.DeviceCMYK], op))
-                    dirty = True
-                    continue
-            if name in ("sc", "scn", "SC", "SCN") and space["fill" if name.islower() else "stroke"] == "/DeviceRGB":
-                ops.append(([*convert([float(v) for v in operands])], op))
-                dirty = True
-                changed += 1
-                continue
-            ops.append((operands, op))
-        if dirty:
-            holder.write(pikepdf.unparse_content_stream(ops))  # type: ignore[arg-type]
-
     def resources(res) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
+        nonlocal changed
         for xobj in (res.get("/XObject", {}) if res is not None else {}).values():
             if xobj.objgen in seen or xobj.get("/Subtype") != "/Form":
                 continue
             seen.add(xobj.objgen)
-            walk(xobj)
+            changed += convert_stream(xobj, convert)
             group = xobj.get("/Group")
             if group is not None and group.get("/CS") == "/DeviceRGB":
                 group.CS = pikepdf.Name.DeviceCMYK
@@ -250,9 +217,44 @@ def rgb_to_cmyk(pdf) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
 
     for page in pdf.pages:
         page.contents_coalesce()
-        walk(page.obj.Contents)
+        changed += convert_stream(page.obj.Contents, convert)
         group = page.obj.get("/Group")
         if group is not None and group.get("/CS") == "/DeviceRGB":
             group.CS = pikepdf.Name.DeviceCMYK
         resources(page.obj.get("/Resources"))
+    return changed
+
+
+def convert_stream(holder, convert) -> int:  # type: ignore[no-untyped-def] # noqa: ANN001
+    """One content stream's DeviceRGB operators (``rg``, ``RG``, and ``sc``/``scn`` after ``/DeviceRGB cs``)
+    in DeviceCMYK, parsed with pikepdf; the number changed."""
+    import pikepdf
+
+    ops: list[tuple[Any, Any]] = []
+    dirty = False
+    changed = 0
+    space = {"fill": "", "stroke": ""}
+    for instruction in pikepdf.parse_content_stream(holder):
+        operands, op = instruction.operands, instruction.operator
+        name = str(op)
+        if name in ("rg", "RG"):
+            ops.append(([*convert([float(v) for v in operands])], pikepdf.Operator("k" if name == "rg" else "K")))
+            dirty = True
+            changed += 1
+            continue
+        if name in ("cs", "CS"):
+            which = "fill" if name == "cs" else "stroke"
+            space[which] = str(operands[0])
+            if space[which] == "/DeviceRGB":
+                ops.append(([pikepdf.Name.DeviceCMYK], op))
+                dirty = True
+                continue
+        if name in ("sc", "scn", "SC", "SCN") and space["fill" if name.islower() else "stroke"] == "/DeviceRGB":
+            ops.append(([*convert([float(v) for v in operands])], op))
+            dirty = True
+            changed += 1
+            continue
+        ops.append((operands, op))
+    if dirty:
+        holder.write(pikepdf.unparse_content_stream(ops))  # type: ignore[arg-type]
     return changed

@@ -40,8 +40,9 @@ class Piece:
 
 
 def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_html: str,  # noqa: ANN401
-             modified: datetime) -> int:
-    """Write the edition ``target`` atomically from ``pieces``; returns its page count."""
+             modified: datetime, cover: int = 0) -> int:
+    """Write the edition ``target`` atomically from ``pieces``; returns its page count. The folios count from
+    the page after the ``cover`` pages (the half-title is page 1)."""
     import hashlib
 
     import pikepdf
@@ -56,6 +57,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
         opened.append(out)
         folios = pikepdf.open(sheet)
         opened.append(folios)
+        _cid_fonts(folios)
         state = _State(out)
         state.take_front(pieces[0])
         for piece in pieces[1:]:
@@ -68,7 +70,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
             if piece.kind != "front":
                 for i in range(piece.pages):
                     if not piece.blanks[i]:
-                        _draw_folio(out, out.pages[first + i], folios, first + i)
+                        _draw_folio(out, out.pages[first + i], folios, first + i - cover)
         state.finish()
         pages = len(out.pages)
         with atomic.temporary_beside(target, ".pdf") as tmp:
@@ -76,7 +78,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
             for pdf in reversed(opened):
                 pdf.close()
             opened.clear()
-            pages = fmt.finish(tmp, identifier) or pages
+            pages = fmt.finish(tmp, identifier, cover_pages=cover) or pages
             atomic.replace(tmp, target)
     finally:
         for pdf in reversed(opened):
@@ -265,3 +267,18 @@ def _draw_folio(out: Any, page: Any, folios: Any, index: int) -> None:  # noqa: 
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     page.obj.Contents = pikepdf.Array([out.make_stream(b"q\n"), *streams, out.make_stream(
         b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq\n" + FOLIO.encode() + b" Do\nQ\nEMC\n")])
+
+
+def _cid_fonts(sheet: Any) -> None:  # noqa: ANN401
+    """The folio sheet's CIDFontType0 fonts without WeasyPrint's ``/CIDToGIDMap /Identity`` (an entry only
+    CIDFontType2 may have): its fonts end up inside form XObjects, where the print derivation's own repair
+    of page fonts (publish.prepress.derive) does not look."""
+    seen: set[tuple[int, int]] = set()
+    for page in sheet.pages:
+        for font in (page.obj.get("/Resources", {}).get("/Font", {}) or {}).values():
+            for base in font.get("/DescendantFonts", []):
+                if tuple(base.objgen) in seen:
+                    continue
+                seen.add(tuple(base.objgen))
+                if base.get("/Subtype") == "/CIDFontType0" and base.get("/CIDToGIDMap") == "/Identity":
+                    del base["/CIDToGIDMap"]

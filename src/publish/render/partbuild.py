@@ -180,23 +180,42 @@ def sheet_html(edition_html: str, pages: int) -> str:
     return f'{head}<body class="{cls.group(1) if cls else ""}">\n<div></div>\n{divs}</body>\n</html>\n'
 
 
+@dataclass(frozen=True)
+class Done:
+    pages: int                              # the digital PDF's
+    printed: int | None                     # the print PDF's, when one was derived
+    starts: tuple[PageStart | None, ...]    # where each print page begins (the EPUB's page-list)
+
+
 @dataclass
 class EditionJob:
-    """One edition × format laid out as parts: filled in as the layouts come back."""
+    """One edition laid out as parts (its digital HTML): filled in as the layouts come back."""
 
     name: str
     html: str
     setup: Setup
     modified: datetime
     target: Path
+    """The digital PDF (written even when only the print one is wanted: the print file is derived from it)."""
     parts: tuple[Part, ...] = ()
+    print_target: Path | None = None
+    printer: Any = None                     # a publish.prepress.profiles.PrinterProfile
+    digital_wanted: bool = True
     laid: dict[str, Laid] = field(default_factory=dict)
     relaid: list[str] = field(default_factory=list)
+    done: Done | None = None
+
+    @property
+    def cover(self) -> int:
+        """The pages before the half-title (the digital cover and its verso): the folios count from the
+        half-title (publish.render.pdf.cover_pages, from the front matter's own layout)."""
+        return self.laid["front"].anchors.get("half-title", 0) if "front" in self.laid else 0
 
 
-def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[str, int]:
+def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> list[EditionJob]:
     """Lay out (or take from the cache) every part of every edition, in ``pool``, then assemble each
-    edition into its target. Returns the page count of each edition; raises :class:`RenderError`."""
+    edition into its target (and derive its print file). Fills in each job's ``done``; raises
+    :class:`RenderError`."""
     from .assemble import Piece, assemble
 
     for job in editions:
@@ -212,11 +231,13 @@ def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[
     # parts alone, then from its last layout: the contents' numbers rarely change its page count)
     guess = {job.name: _memo(cache, job) for job in editions}
     for _ in range(4):
-        _each(editions, cache, pool, lambda job: [("front", _front_html(job, guess[job.name]), "front", job.modified)])
+        _each(editions, cache, pool, lambda job: [("front", _front_html(job, *guess[job.name]), "front",
+                                                   job.modified)])
         settled = True
         for job in editions:
-            if _padded(job.laid["front"].pages) != guess[job.name]:
-                guess[job.name] = _padded(job.laid["front"].pages)
+            seen = (_padded(job.laid["front"].pages), job.cover)
+            if seen != guess[job.name]:
+                guess[job.name] = seen
                 settled = False
         if settled:
             break
@@ -224,17 +245,22 @@ def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> dict[
         if _memo(cache, job) != guess[job.name]:
             from ..release import cache as cache_mod
 
-            cache_mod.store(cache, _memo_key(job), {}, {"front_pages": guess[job.name]})
-    total = {job.name: _total(job) for job in editions}
+            cache_mod.store(cache, _memo_key(job), {}, {"front": list(guess[job.name])})
+    total = {job.name: _total(job) - job.cover for job in editions}
     _each(editions, cache, pool, lambda job: [("sheet", sheet_html(job.html, _bucket(total[job.name])), "sheet",
                                                FIXED_STAMP)])
-    pages = {}
     for job in editions:
         pieces = [Piece(p.kind, job.laid[p.name].pdf, job.laid[p.name].pages, job.laid[p.name].blanks)
                   for p in job.parts]
-        pages[job.name] = assemble(pieces, job.laid["sheet"].pdf, job.target, job.setup.fmt, job.html,
-                                   job.modified)
-    return pages
+        pages = assemble(pieces, job.laid["sheet"].pdf, job.target, job.setup.fmt, job.html, job.modified,
+                         cover=job.cover)
+        printed = None
+        if job.print_target is not None:
+            from ..prepress.derive import derive_print
+
+            printed = derive_print(job.target, job.print_target, job.printer, cover_pages=job.cover).pages
+        job.done = Done(pages, printed, page_map(job))
+    return editions
 
 
 def _each(editions: list[EditionJob], cache: Path, pool: Executor | None, what: Any) -> None:  # noqa: ANN401
@@ -263,12 +289,14 @@ def _memo_key(job: EditionJob) -> str:
     return "front-" + part_key(job.setup, job.parts[0].html, "front pages")[5:]
 
 
-def _memo(cache: Path, job: EditionJob) -> int:
-    """The front matter's (padded) page count when it was last laid out with these contents: the first guess."""
+def _memo(cache: Path, job: EditionJob) -> tuple[int, int]:
+    """The front matter's (padded) page count and cover pages when it was last laid out with these contents:
+    the first guess."""
     from ..release import cache as cache_mod
 
     entry = cache_mod.lookup(cache, _memo_key(job))
-    return int(entry.result.get("front_pages", 0)) if entry is not None else 0
+    front = entry.result.get("front", [0, 0]) if entry is not None else [0, 0]
+    return int(front[0]), int(front[1])
 
 
 def _padded(pages: int) -> int:
@@ -289,8 +317,8 @@ def starts_of(job: EditionJob) -> dict[str, int]:
     return out
 
 
-def _front_html(job: EditionJob, front_pages: int) -> str:
-    first = front_pages + 1
+def _front_html(job: EditionJob, front_pages: int, cover: int) -> str:
+    first = front_pages + 1 - cover    # the folio of the first page after the front matter
     numbers: dict[str, int] = {}
     for part in job.parts[1:]:
         laid = job.laid[part.name]
@@ -305,7 +333,7 @@ def _total(job: EditionJob) -> int:
 
 
 def page_map(job: EditionJob) -> tuple[PageStart | None, ...]:
-    """Where each page of the assembled edition begins, as the edition's HTML numbers its elements."""
+    """Where each print page (from the half-title on) begins, as the edition's HTML numbers its elements."""
     out: list[PageStart | None] = []
     for part in job.parts:
         laid = job.laid[part.name]
@@ -314,16 +342,19 @@ def page_map(job: EditionJob) -> tuple[PageStart | None, ...]:
             out.append(None if s is None else PageStart(s.page + offset, _shift(s.path, part.first_child), s.offset))
         if part is not job.parts[-1] and laid.pages % 2:
             out.append(None)
-    return tuple(out)
+    cover = job.cover
+    return tuple(PageStart(s.page - cover, s.path, s.offset) if s else None for s in out[cover:])
 
 
 def _shift(path: tuple[int, ...], first_child: int) -> tuple[int, ...]:
     return (path[0], path[1] + first_child, *path[2:]) if len(path) >= 2 and path[0] == 1 else path
 
 
-def edition_job(name: str, html: str, setup: Setup, modified: datetime, target: Path) -> EditionJob | None:
+def edition_job(name: str, html: str, setup: Setup, modified: datetime, target: Path, *,
+                print_target: Path | None = None, printer: Any = None,  # noqa: ANN401
+                digital_wanted: bool = True) -> EditionJob | None:
     """The edition as parts, or None when its HTML cannot be split (no profile: one layout then)."""
     found = split(html)
     if found is None:
         return None
-    return EditionJob(name, html, setup, modified, target, found.parts)
+    return EditionJob(name, html, setup, modified, target, found.parts, print_target, printer, digital_wanted)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .. import assets, atomic
 from ..errors import Location, Problem, RenderError, Severity
@@ -47,7 +48,9 @@ class PdfFormat:
 
     def page_css(self, trim: Trim) -> str:
         # the text block is a whole number of ems of the 10 pt body size: Han text, set on its grid,
-        # then fills every full line exactly (WeasyPrint cannot justify Chinese)
+        # then fills every full line exactly (WeasyPrint cannot justify Chinese). The half-title is
+        # page 1 in every format: the digital edition's cover and its verso come before it unnumbered,
+        # so its folios, its contents and the EPUB's page-list are the print edition's
         outer = _outer_margin(trim, inner_mm=20.0, body_pt=10.0)
         return f"""
 @page {{ size: {trim.width} {trim.height}; bleed: {self.bleed}; marks: {self.marks};
@@ -60,9 +63,12 @@ class PdfFormat:
   @bottom-right {{ content: counter(page); {FOLIO} }} }}
 @page front {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
+@page half-title {{ counter-set: page 1; @top-left {{ content: none; }} @top-right {{ content: none; }}
+  @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
 @page :blank {{ @top-left {{ content: none; }} @top-right {{ content: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
-.cover, .half-title, .title-page, .copyright-page {{ page: front; }}
+.cover, .title-page, .copyright-page {{ page: front; }}
+.half-title {{ page: half-title; }}
 """
 
     def colour_css(self) -> str:
@@ -72,7 +78,7 @@ class PdfFormat:
     def options(self, identifier: bytes) -> dict[str, object]:
         return {"pdf_variant": self.variant, "pdf_identifier": identifier}
 
-    def finish(self, path: Path, identifier: bytes) -> int | None:
+    def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
         """Post-process the written file; the page count when it changed."""
         _stable_document_id(path, identifier)
         return None
@@ -108,7 +114,7 @@ class PrintPdf(PdfFormat):
 
     profile: PrinterProfile = GENERIC
 
-    def finish(self, path: Path, identifier: bytes) -> int | None:
+    def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
         from ..prepress.finish import finish_pdf
 
         return finish_pdf(path, self.profile, identifier=identifier).pages
@@ -144,7 +150,7 @@ class CoverWrapPdf(PdfFormat):
         return (f'@color-profile device-cmyk {{ src: url("{assets.CMYK_PROFILE.as_uri()}"); '
                 "components: cyan, magenta, yellow, black; }\n")
 
-    def finish(self, path: Path, identifier: bytes) -> int | None:
+    def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
         from ..prepress.finish import finish_cover
 
         finish_cover(path, self.bleed_mm, identifier=identifier)
@@ -153,10 +159,16 @@ class CoverWrapPdf(PdfFormat):
 
 @dataclass(frozen=True)
 class DigitalPdf(PdfFormat):
-    """PDF/UA-1 for screens: tagged, no bleed or marks, internal links and bookmarks."""
+    """PDF/UA-1 for screens: tagged, no bleed or marks, internal links and bookmarks; the cover and its
+    verso labelled C1, C2 (``/PageLabels``), the interior from 1 as its folios."""
 
     def options(self, identifier: bytes) -> dict[str, object]:
         return {**super().options(identifier), "pdf_tags": True}
+
+    def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
+        # running heads and folios as Artifacts, the tree whole; the page labels in the same pass
+        repair_tags(path, also=lambda pdf: _page_labels(pdf, cover_pages))
+        return None
 
 
 def print_format(profile: PrinterProfile) -> PrintPdf:
@@ -213,18 +225,21 @@ def _time_bound(seconds: int, what: str) -> Iterator[None]:
 @dataclass(frozen=True)
 class Rendered:
     pages: int
-    starts: tuple[PageStart | None, ...]   # where each page's text begins (for the EPUB page-list)
+    starts: tuple[PageStart | None, ...]   # where each print page's text begins (for the EPUB page-list)
+    printed: int | None = None             # the print file's pages, when one was derived
 
 
 def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
                base: Path, modified: datetime, theme: Theme = DEFAULT_THEME, timeout: int = 600,
-               page_map: bool = False) -> Rendered:
-    """Render ``html`` to ``target`` atomically (``None``: lay out only); with ``page_map``, also say
-    where each page begins (for the EPUB's page-list)."""
+               page_map: bool = False, print_target: Path | None = None, printer: PrinterProfile = GENERIC) -> Rendered:
+    """Lay ``html`` out once and write it to ``target`` atomically (``None``: lay out only); with
+    ``print_target`` (``fmt`` digital), also the print PDF/X-4 for ``printer`` derived from the written
+    file (:mod:`publish.prepress.derive`: no second layout). With ``page_map``, also say where each
+    page of the print edition begins (for the EPUB's page-list): the pages from the half-title on."""
     from weasyprint import CSS, HTML
 
     fetcher = BookFetcher([*roots, *theme.roots, assets.ICC, *FONT_DIRS])
-    shown = str(target or "layout")
+    shown = str(target or print_target or "layout")
     stamp = modified.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     html = html.replace("<head>", f'<head>\n<meta name="dcterms.created" content="{stamp}">'
                                   f'\n<meta name="dcterms.modified" content="{stamp}">'
@@ -245,22 +260,53 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
             sheets = [first, page, *rest]
             source = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=sheets)
-            starts = tuple(page_starts(source.etree_element, document.pages)) if page_map else ()
+            cover = cover_pages(document.pages)
+            starts = _print_pages(page_starts(source.etree_element, document.pages), cover) if page_map else ()
             _raise_logged(log.messages, shown)
-            if target is None:
+            if target is None and print_target is None:
                 return Rendered(len(document.pages), starts)
-            with (atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
+            printed = None
+            written = target or print_target
+            assert written is not None
+            with (atomic.temporary_beside(written, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
                   cached_page_references()):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
-                pages = fmt.finish(tmp, identifier) or len(document.pages)
-                if fmt.variant == "pdf/ua-1":
-                    repair_tags(tmp)    # running heads and folios as Artifacts, the tree whole (pikepdf)
+                pages = fmt.finish(tmp, identifier, cover_pages=cover) or len(document.pages)
                 _raise_logged(log.messages, shown)
-                atomic.replace(tmp, target)
+                if print_target is not None:
+                    from ..prepress.derive import derive_print
+
+                    printed = derive_print(tmp, print_target, printer, cover_pages=cover).pages
+                if target is not None:
+                    atomic.replace(tmp, target)
         except Refused as exc:
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
-    return Rendered(pages, starts)
+    return Rendered(pages, starts, printed)
+
+
+def cover_pages(pages: list[Any]) -> int:  # noqa: ANN401 - weasyprint.Page objects
+    """How many pages come before the half-title (the digital edition's cover and its blank verso)."""
+    for index, page in enumerate(pages):
+        if "half-title" in page.anchors:
+            return index
+    return 0
+
+
+def _print_pages(starts: list[PageStart | None], cover: int) -> tuple[PageStart | None, ...]:
+    """The page starts of the pages from the half-title on, numbered from 1 (the print edition's pages)."""
+    return tuple(PageStart(s.page - cover, s.path, s.offset) if s else None for s in starts[cover:])
+
+
+def _page_labels(pdf: Any, cover: int) -> None:  # noqa: ANN401 - a pikepdf.Pdf
+    """C1, C2 for the cover and its verso (the trade's names for the cover pages), then 1, 2, … as the
+    folios: a reader's "go to page 12" finds the page printed 12, as in the print edition."""
+    import pikepdf
+
+    if cover:
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=pikepdf.Array([
+            0, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String("C")),
+            cover, pikepdf.Dictionary(S=pikepdf.Name.D)]))
 
 
 def _raise_logged(messages: list[str], shown: str) -> None:

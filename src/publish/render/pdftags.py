@@ -15,20 +15,26 @@ the file is written (no WeasyPrint internals).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 FURNITURE = {"/Span", "/NonStruct"}
 
 
-def repair(path: Path) -> dict[str, int]:
-    """Repair ``path`` in place; return what was done (for the tests and the build log)."""
+def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str, int]:
+    """Repair ``path`` in place; return what was done (for the tests and the build log). ``also`` is
+    given the open file before it is saved (another change in the same pass)."""
     import pikepdf
 
     done = {"artifacts": 0, "reattached": 0, "lbody": 0}
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if also is not None:
+            also(pdf)
         tree = pdf.Root.get("/StructTreeRoot")
         if tree is None:
+            if also is not None:
+                pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
             return done
         reachable = _reachable(tree)
         page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
