@@ -19,7 +19,7 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
   (pdffonts + qpdf --check per PDF, one default JVM per EPUB, in parallel as before);
 - tagged_write_s: WeasyPrint's write of the en digital PDF (tagged) with and without the page_references
   cache, the same layout; tagged_write_same_bytes says whether the two files are identical;
-- digital (stage "parts"): the digital PDFs alone, laid out in one pass and in parts (publish.render.partbuild),
+- digital (stage "parts"): every format, each edition laid out in one pass and in parts (publish.render.partbuild),
   same run: wall and CPU seconds, peak RSS, ms per page, the rebuild after one edited paragraph and its share;
 - print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
   WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
@@ -340,8 +340,8 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
 
 
 def digital(publish: list[str], book: Path, cache: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
-    """The digital PDFs alone (`-f pdf --jobs 2`), laid out in one pass (PUBLISH_PARTS=off) and in parts, same
-    run: from an empty cache, then after one paragraph of one profile was edited (the edit undone after)."""
+    """Every format (`--jobs 2`: print, pdf, epub), each edition laid out in one pass (PUBLISH_PARTS=off) and in
+    parts, same run: from an empty cache, then after one paragraph of one profile was edited (undone after)."""
     out: dict[str, Any] = {}
     profile = sorted((book / "profiles").glob("*.yaml"))[len(list((book / "profiles").glob("*.yaml"))) // 2]
     original = profile.read_text(encoding="utf-8")
@@ -352,9 +352,9 @@ def digital(publish: list[str], book: Path, cache: Path, work: Path, env: dict[s
         profile.write_text(original, encoding="utf-8")
         run_env = {**env, "PUBLISH_PARTS": mode}
         target = work / f"digital-{mode}"
-        full = run([*publish, "-f", "pdf", "--jobs", "2", "--out", str(target)], work, run_env)
+        full = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
         profile.write_text(original.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
-        edit = run([*publish, "-f", "pdf", "--jobs", "2", "--out", str(target)], work, run_env)
+        edit = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
         name = "parts" if mode == "on" else "one_layout"
         out[name] = {"pages": pages(target), "full_s": round(full["wall"], 2), "full_cpu_s": round(full["cpu"], 2),
                      "peak_rss_mb": round(full["rss_mb"], 1),

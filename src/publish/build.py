@@ -182,7 +182,8 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
         missing = tuple(f for f in options.formats if entry is None or not entry.has([f]))
         plan = _Plan(edition, key, when, entry, missing)
         relayout = "epub" in missing and not set(PDF_FORMATS) & set(missing) and plan.cached_starts() is None
-        report.begin(edition.id, 1 + (1 + len(missing) + relayout if missing else 0))
+        also_pdf = "print" in missing and "pdf" not in missing and not plan.has_pdf()   # the print file's source
+        report.begin(edition.id, 1 + (1 + len(missing) + relayout + also_pdf if missing else 0))
         plans.append(plan)
     _render_missing(project, sources, theme, [p for p in plans if p.missing], options, report)
     artifacts = []
@@ -211,6 +212,10 @@ class _Plan:
     when: datetime
     entry: Any
     missing: tuple[str, ...]
+
+    def has_pdf(self) -> bool:
+        """Whether the cache holds the edition's digital PDF (the print file can be derived from it)."""
+        return self.entry is not None and self.entry.has(["pdf"])
 
     def cached_starts(self) -> tuple[PageStart | None, ...] | None:
         """Where each print page begins, as the cached print layout noted it (for the EPUB page-list)."""
@@ -269,12 +274,14 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 report.note(problem.format())
             report.step(edition.id, "localised", f"translation coverage {p.coverage.percent:.2f}%")
             folder = Path(tmp) / edition.id
-            pdf = folder / "pdf" if "pdf" in plan.missing else None
             printed = folder / "print" if "print" in plan.missing else None
             starts_wanted = "epub" in plan.missing and plan.cached_starts() is None
-            if pdf is None and printed is not None and not starts_wanted:
+            if printed is not None and plan.has_pdf() and not starts_wanted:
                 derived.append((edition.id, plan.entry.file("pdf"), printed))   # no layout: from the cached PDF
-            elif pdf or printed or starts_wanted:
+                continue
+            # the print file is derived from the digital one: that is written (and cached) with it
+            pdf = folder / "pdf" if "pdf" in plan.missing or printed is not None else None
+            if pdf or starts_wanted:
                 part_job = _parts(p, sources, theme, pdf, printed, folder)
                 if part_job is not None:
                     part_jobs.append(part_job)   # laid out in parts (publish.render.partbuild)
@@ -294,13 +301,14 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 layouts[plan.edition.id] = starts
         for plan in plans:
             edition, p = plan.edition, prepared[plan.edition.id]
-            files = {fmt: Path(tmp) / edition.id / fmt for fmt in plan.missing if fmt != "epub"}
+            built = [f for f in PDF_FORMATS if (edition.id, f) in pages]
+            files = {fmt: Path(tmp) / edition.id / fmt for fmt in built}
             if "epub" in plan.missing:
                 files["epub"] = Path(tmp) / edition.id / "epub"
                 _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme,
                       draft=options.draft)
                 report.step(edition.id, "EPUB written")
-            counts = {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"}
+            counts = {f: pages[(edition.id, f)] for f in built}
             result: dict[str, Any] = {"pages": counts, "coverage": p.coverage.percent, "when": p.when.isoformat()}
             if "print" in plan.missing:   # the cover wrap, its spine from the interior's real page count
                 files["cover"] = Path(tmp) / edition.id / "cover"

@@ -70,6 +70,9 @@ def derive_print(digital: Path, target: Path, profile: PrinterProfile, *, identi
         _pdfx(pdf, identifier)
         _repair_cid_fonts(pdf)
         added = _pad(pdf, profile)
+        for page in pdf.pages[len(pdf.pages) - added:]:
+            # encoded here: qpdf would write an empty stream as /FlateDecode with no data (Ghostscript fails)
+            page.obj.Contents.write(zlib.compress(b""), filter=pikepdf.Name.FlateDecode)
         all_sep = _separation_all(pdf) if profile.marks else None
         for index, page in enumerate(pdf.pages):
             _boxes(pdf, page, profile, recto=index % 2 == 0, all_sep=all_sep)

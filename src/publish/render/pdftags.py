@@ -15,6 +15,7 @@ the file is written (no WeasyPrint internals).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
             if also is not None:
                 pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
             return done
-        reachable = _reachable(tree)
+        reachable, items = _reachable(tree)
         page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
         orphans = [o for o in pdf.objects if _is_elem(o) and o.objgen not in reachable
                    and o.get("/P") is not None and o.P.objgen in reachable]
@@ -49,12 +50,14 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
             else:
                 _reattach(orphan, mcids, page_index)
                 done["reattached"] += 1
+                items += _reachable(orphan)[1]
         for page in pdf.pages:
             marks = furniture.get(tuple(page.objgen))  # type: ignore[arg-type]
             if marks:
                 done["artifacts"] += _artifacts(pdf, page, marks)
-        done["lbody"] = _lbody(tree)
-        pdf.save(path, deterministic_id=True, compress_streams=False, stream_decode_level=None)
+        done["lbody"] = _lbody(items)
+        # the streams rewritten here compressed, WeasyPrint's left as they are
+        pdf.save(path, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
     return done
 
 
@@ -73,15 +76,22 @@ def _kids(e: Any) -> list[Any]:  # noqa: ANN401
     return list(k) if isinstance(k, pikepdf.Array) else [k]
 
 
-def _reachable(tree: Any) -> set[tuple[int, int]]:  # noqa: ANN401
+def _reachable(tree: Any) -> tuple[set[tuple[int, int]], list[Any]]:  # noqa: ANN401
+    """The structure elements under ``tree`` and, among them, the list items (one walk of the tree)."""
+    import pikepdf
+
     seen: set[tuple[int, int]] = {tree.objgen}
+    items = []
     todo = list(_kids(tree))
     while todo:
         node = todo.pop()
-        if _is_elem(node) and node.objgen not in seen:
-            seen.add(node.objgen)
-            todo += _kids(node)
-    return seen
+        if not isinstance(node, pikepdf.Dictionary) or node.objgen in seen or node.get("/Type") != "/StructElem":
+            continue
+        seen.add(node.objgen)
+        if node.get("/S") == "/LI":
+            items.append(node)
+        todo += _kids(node)
+    return seen, items
 
 
 def _contents(elem: Any) -> tuple[set[str], list[tuple[tuple[int, int], int]]]:  # noqa: ANN401
@@ -129,21 +139,33 @@ def _reattach(orphan: Any, mcids: list[tuple[tuple[int, int], int]], page_index:
     parent.K = pikepdf.Array(kids)
 
 
+_MARKED = re.compile(rb"/[A-Za-z0-9_.-]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+"""A marked-content sequence as WeasyPrint opens it: ``/Span << /MCID 3 >> BDC``."""
+ARTIFACT = b"/Artifact << /Type /Pagination >> BDC"
+
+
 def _artifacts(pdf: Any, page: Any, marks: set[int]) -> int:  # noqa: ANN401
     """Turn the marked-content sequences ``marks`` of ``page`` into Artifacts; null their ParentTree entries."""
     import pikepdf
 
-    ops = pikepdf.parse_content_stream(page)
-    out, changed = [], 0
-    for instruction in ops:
-        operands, op = list(instruction.operands), instruction.operator
-        if str(op) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
-                and "/MCID" in operands[1] and int(operands[1].MCID) in marks:
-            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-            changed += 1
-        out.append(pikepdf.ContentStreamInstruction(operands, op))
+    contents = page.obj.get("/Contents")
+    changed = 0
+    if isinstance(contents, pikepdf.Stream):   # WeasyPrint's one stream a page: rewritten as bytes
+        def artifact(match: re.Match[bytes]) -> bytes:
+            nonlocal changed
+            if int(match.group(1)) in marks:
+                changed += 1
+                return ARTIFACT
+            return match.group(0)
+
+        data = _MARKED.sub(artifact, contents.read_bytes())
+        if changed == len(marks):
+            page.obj.Contents = pdf.make_stream(data)
+        else:
+            changed = 0
+    if not changed:
+        changed = _artifacts_parsed(pdf, page, marks)
     if changed:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
         key = page.obj.get("/StructParents")
         nums = pdf.Root.StructTreeRoot.ParentTree.get("/Nums")
         if key is not None and nums is not None:
@@ -156,19 +178,31 @@ def _artifacts(pdf: Any, page: Any, marks: set[int]) -> int:  # noqa: ANN401
     return changed
 
 
-def _lbody(tree: Any) -> int:  # noqa: ANN401
+def _artifacts_parsed(pdf: Any, page: Any, marks: set[int]) -> int:  # noqa: ANN401
+    """The same with pikepdf's content parser, for content written some other way."""
+    import pikepdf
+
+    out, changed = [], 0
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, op = list(instruction.operands), instruction.operator
+        if str(op) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
+                and "/MCID" in operands[1] and int(operands[1].MCID) in marks:
+            operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+            changed += 1
+        out.append(pikepdf.ContentStreamInstruction(operands, op))
+    if changed:
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return changed
+
+
+def _lbody(items: list[Any]) -> int:  # noqa: ANN401
+    """A list item's Div children renamed LBody."""
     import pikepdf
 
     renamed = 0
-    todo = list(_kids(tree))
-    while todo:
-        node = todo.pop()
-        if not _is_elem(node):
-            continue
-        if str(node.S) == "/LI":
-            for kid in _kids(node):
-                if _is_elem(kid) and str(kid.S) == "/Div":
-                    kid.S = pikepdf.Name.LBody
-                    renamed += 1
-        todo += _kids(node)
+    for node in items:
+        for kid in _kids(node):
+            if _is_elem(kid) and str(kid.S) == "/Div":
+                kid.S = pikepdf.Name.LBody
+                renamed += 1
     return renamed
