@@ -325,14 +325,15 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
 
 def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
            folder: Path) -> Any:  # noqa: ANN401
-    """The edition ``p`` laid out as independent parts (the digital PDF to ``pdf``, the print one derived to
-    ``printed``, the page map), or None (one layout) when it cannot be split or ``PUBLISH_PARTS=off`` asks
-    for one layout (bench/scale compares the two in one run)."""
+    """With ``PUBLISH_PARTS=on``, the edition ``p`` laid out as independent parts (the digital PDF to ``pdf``,
+    the print one derived to ``printed``, the page map); None (one layout) otherwise or when it cannot be
+    split. Not the default yet: each part embeds its own font subsets (3–7× larger PDFs) until the assembly
+    merges them; bench/scale compares the two paths in one run."""
     from .prepress.profiles import profile
     from .render import partbuild
     from .render.pdf import FORMATS
 
-    if os.environ.get("PUBLISH_PARTS", "").lower() == "off":
+    if os.environ.get("PUBLISH_PARTS", "").lower() != "on":
         return None
     root = sources.root.resolve()
     setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,
