@@ -18,19 +18,21 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import atomic
-from .catalogs.extract import Layout
-from .catalogs.localize import Coverage, Localizer
 from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
-from .model import Edition
 from .progress import Reporter
-from .project import Project
-from .render.fonts import FontSet
-from .render.pagemap import PageStart
-from .sources import Sources, load_book
-from .theme import Theme
+
+if TYPE_CHECKING:   # the engine is imported when it runs: a no-op build answers before (release/stamp.py)
+    from .catalogs.extract import Layout
+    from .catalogs.localize import Coverage
+    from .model import Edition
+    from .project import Project
+    from .render.fonts import FontSet
+    from .render.pagemap import PageStart
+    from .sources import Sources
+    from .theme import Theme
 
 PDF_FORMATS = ("print", "pdf")
 ALL_FORMATS = ("print", "pdf", "epub")
@@ -76,6 +78,10 @@ class Artifact:
     pages: int
     coverage: float
     when: datetime
+
+    def data(self) -> dict[str, Any]:
+        return {"edition": self.edition, "fmt": self.fmt, "path": str(self.path), "pages": self.pages,
+                "coverage": self.coverage, "when": self.when.isoformat()}
 
 
 def edition_date(project: Project, sources: Sources, edition: Edition, theme: Theme) -> datetime:
@@ -132,6 +138,7 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
             when: datetime | None = None) -> Prepared:
     """Localise and template one edition, then run the glyph gate on it."""
     from .render.fonts import fontset, glyph_gate
+    from .catalogs.localize import Localizer
     from .render.html import render_html
 
     layout = project.layout
@@ -159,10 +166,28 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
           progress: Reporter | Callable[[str], None] | None = None) -> list[Artifact]:
     """Every edition × format asked for, from the project's edition cache or built and stored there, then
     placed under ``options.out`` (default: the project's build folder; with ``cache_only``, nowhere)."""
-    from .release import cache as cache_mod
-    from .theme import resolve
+    from .release.stamp import Stamps
 
     report = progress if isinstance(progress, Reporter) else _Lines(progress) if progress else Reporter()
+    stamps, asked = Stamps(project, root), _asked(options)
+    known = stamps.answer("build", asked)
+    if known is not None:   # nothing changed since the last build with these options: not a file read
+        return _answered(project, known, report)
+    artifacts, plans, extra = _build(project, root, options, report)
+    stamps.record("build", asked, {"artifacts": [a.data() for a in artifacts], "keys": [p.key for p in plans],
+                                   "done": [[p.edition.id, p.done] for p in plans]},
+                  outputs=[a.path for a in artifacts], extra=extra)
+    return artifacts
+
+
+def _build(project: Project, root: Path, options: BuildOptions, report: Reporter) \
+        -> tuple[list[Artifact], list[_Plan], list[Path]]:
+    from .release import cache as cache_mod
+    from .release.stamp import native_libraries
+    from .render.fonts import fontset
+    from .sources import load_book
+    from .theme import resolve
+
     loaded = load_book(root)
     sources = without(loaded, _excluded(loaded, options))
     chosen = select(sources, options.editions)
@@ -196,22 +221,47 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
             artifacts.append(Artifact(plan.edition.id, fmt, entry.file(fmt) if options.cache_only else target,
                                       int(result["pages"].get(fmt, 0)), float(result["coverage"]), plan.when))
         detail = "unchanged, from the cache" if not plan.missing else f"{len(plan.missing)} file(s) built"
-        report.step(plan.edition.id, "done", detail if options.cache_only else
-                    f"{detail}; in {relpath((options.out or project.build) / sources.book.id / plan.edition.id)}")
+        plan.done = "" if options.cache_only else \
+            f"; in {relpath((options.out or project.build) / sources.book.id / plan.edition.id)}"
+        report.step(plan.edition.id, "done", detail + plan.done)
     cache_mod.evict(project.cache, keep=tuple(p.key for p in plans))
-    return artifacts
+    extra = [*theme.files(), *native_libraries(),
+             *(face.file()[0] for p in plans for face in fontset(p.edition.locales, theme.fonts).faces())]
+    return artifacts, plans, extra
 
 
-@dataclass(frozen=True)
+def _asked(options: BuildOptions) -> dict[str, Any]:
+    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
+    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
+            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
+            "cache_only": options.cache_only, "cwd": os.getcwd()}
+
+
+def _answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
+    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
+    for key in known["keys"]:
+        with suppress(OSError):
+            os.utime(project.cache / "editions" / key / "result.json")
+    for edition, done in known["done"]:
+        report.begin(edition, 1)
+        report.step(edition, "done", "unchanged, from the cache" + done)
+    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
+                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]
+
+
+@dataclass
 class _Plan:
     edition: Edition
     key: str
     when: datetime
     entry: Any
     missing: tuple[str, ...]
+    done: str = ""
 
     def cached_starts(self) -> tuple[PageStart | None, ...] | None:
         """Where each print page begins, as the cached print layout noted it (for the EPUB page-list)."""
+        from .render.pagemap import PageStart
+
         if self.entry is None or "starts" not in self.entry.result:
             return None
         return tuple(PageStart(s[0], tuple(s[1]), s[2]) if s else None for s in self.entry.result["starts"])
@@ -421,14 +471,15 @@ def _scratch_folder(project: Project) -> Iterator[str]:
 
 
 def _place(source: Path, target: Path) -> None:
-    """Copy a cached file to its place in the build folder, atomically; nothing when it is already there."""
-    from . import atomic
-
-    if target.is_file() and target.stat().st_size == source.stat().st_size and \
-            target.read_bytes() == source.read_bytes():
-        return
+    """Copy a cached file to its place in the build folder, atomically, with the cache file's modification
+    time; nothing when it is already there (the same size and time, or else the same bytes)."""
+    have, want = (target.stat() if target.is_file() else None), source.stat()
+    if have is not None and have.st_size == want.st_size and (have.st_mtime_ns == want.st_mtime_ns or
+                                                              target.read_bytes() == source.read_bytes()):
+        return   # the same size and time as its cache file (placed from it): not read again
     with atomic.temporary_beside(target, target.suffix) as tmp:
         shutil.copyfile(source, tmp)
+        os.utime(tmp, ns=(want.st_atime_ns, want.st_mtime_ns))
         atomic.replace(tmp, target)
 
 
