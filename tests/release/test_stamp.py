@@ -12,7 +12,6 @@ import pytest
 
 from conftest import SAMPLE_EPOCH, project_at
 from publish.build import BuildOptions, build
-from publish.release.bundle import ReleaseOptions, release
 
 from .test_cache import Steps
 from .test_release import make_book
