@@ -9,7 +9,10 @@
   twice); release_after_build_s (`publish release --draft` right after: everything from the build's edition
   cache, validated once); release_noop_s; release_one_catalogue_s (after a change to one zh_Hant catalogue:
   only zh-Hant is rebuilt).
-Each figure is the best of --repeat runs (default 2) on a warm disk cache.
+Each figure is the best of --repeat runs (default 2) on a warm disk cache; every toolkit build starts from an
+empty edition cache (else the second run would only copy the first one's files). The *_cpu_s figures are the
+user + system time of the process tree (the machine may be shared: compare those and the ratios), with the
+load average before and after.
 """
 
 from __future__ import annotations
@@ -28,10 +31,23 @@ BOOK = ROOT / "books" / "shanghai-doctors"
 VENV = ROOT / ".venv" / "bin"
 
 
+CPU: list[float] = []
+"""The CPU seconds (user + system, children) of each :func:`timed` command, in order."""
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> float:
+    import resource
+    import shutil
+
+    if cmd[1:2] == ["build"]:   # from an empty edition cache, every time
+        shutil.rmtree(ROOT / ".publish-cache" / "editions", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def intermediate(out: Path, book: Path = BOOK, cache: Path | None = None) -> list[tuple[Path, Path, Path]]:
@@ -104,21 +120,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         jobs = intermediate(out)
+        load_before = os.getloadavg()
         publish = [str(VENV / "publish"), "build", str(BOOK), "--out", str(out / "build"), "-f", "print", "-f", "pdf"]
-        toolkit = min(timed([*publish, "--jobs", "1"], env) for _ in range(args.repeat))
+        runs = []
+        for _ in range(args.repeat):
+            runs.append((timed([*publish, "--jobs", "1"], env), CPU[-1]))
+        toolkit, toolkit_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
         jobs2 = min(timed([*publish, "--jobs", "2"], env) for _ in range(args.repeat))
 
-        def bare() -> float:
-            return sum(timed([str(VENV / "weasyprint"), "-q", "-s", str(css), "--base-url", str(BOOK),
+        def bare() -> tuple[float, float]:
+            start = len(CPU)
+            wall = sum(timed([str(VENV / "weasyprint"), "-q", "-s", str(css), "--base-url", str(BOOK),
                               *(["--pdf-variant", "pdf/x-4"] if ".print." in html.name else
                                 ["--pdf-variant", "pdf/ua-1"]), str(html), str(pdf)], env)
                        for html, css, pdf in jobs)
+            return wall, sum(CPU[start:])
 
-        weasy = min(bare() for _ in range(args.repeat))
+        bares = [bare() for _ in range(args.repeat)]
+        weasy, weasy_cpu = min(b[0] for b in bares), min(b[1] for b in bares)
+        load_after = os.getloadavg()
         releases = release_figures(out, env)
     result = {"files": len(jobs), "toolkit_s": round(toolkit, 2), "weasyprint_s": round(weasy, 2),
-              "ratio": round(toolkit / weasy, 3), "jobs2_s": round(jobs2, 2),
-              "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count(), **releases}
+              "ratio": round(toolkit / weasy, 3), "toolkit_cpu_s": round(toolkit_cpu, 2),
+              "weasyprint_cpu_s": round(weasy_cpu, 2), "cpu_ratio": round(toolkit_cpu / weasy_cpu, 3),
+              "jobs2_s": round(jobs2, 2), "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count(),
+              "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in load_after],
+              **releases}
     print(f"publish build --jobs 1: {toolkit:.2f} s; bare weasyprint (one process per file): {weasy:.2f} s; "
           f"--jobs 2: {jobs2:.2f} s")
     print(json.dumps(result))

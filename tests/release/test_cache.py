@@ -55,6 +55,23 @@ def test_an_epub_after_a_print_build_needs_no_second_layout(tmp_path: Path, monk
     assert "EPUB written" in stages and not any("layout" in s or "rendered" in s for s in stages), stages
 
 
+@pytest.mark.slow
+def test_a_print_file_after_a_digital_build_is_derived_from_the_cached_pdf(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    root = make_book(tmp_path)
+    project = project_at(tmp_path)
+    build(project, root, BuildOptions(formats=("pdf",), out=tmp_path / "a"))
+    steps = Steps()
+    later = build(project, root, BuildOptions(formats=("print",), out=tmp_path / "a"), progress=steps)
+    stages = [s[1] for s in steps.seen]
+    assert "print.pdf derived" in stages and not any("layout" in s or "rendered" in s for s in stages), stages
+    # the same bytes as a print file made with its layout, from an empty cache
+    fresh = build(project_at(tmp_path, cache=tmp_path / "other-cache"), root,
+                  BuildOptions(formats=("print",), out=tmp_path / "b"))
+    assert [(a.fmt, a.path.read_bytes()) for a in later] == [(a.fmt, a.path.read_bytes()) for a in fresh]
+
+
 def test_a_refused_release_builds_nothing(tmp_path: Path) -> None:
     root = make_book(tmp_path, isbn_placeholder=True)
     project = project_at(tmp_path)

@@ -44,6 +44,21 @@ def test_pinned_version_and_patched_internals() -> None:
     assert "deactivate" in line_break.first_line_metrics.__code__.co_names
 
 
+def test_flate_level_reaches_pydyfs_streams() -> None:
+    import zlib
+
+    import pydyf
+
+    # pydyf compresses every stream through its module global zlib, at level 9
+    assert "compressobj" in pydyf.Stream.data.fget.__code__.co_names and pydyf.zlib is zlib
+    data = bytes(range(256)) * 2000
+    with weasy.flate_level(1):
+        stream = pydyf.Stream([data], compress=True)
+        written = stream.data
+    assert pydyf.zlib is zlib
+    assert zlib.compress(data, 1) in written and zlib.compress(data, 9) not in written
+
+
 def test_context_restores_weasyprint() -> None:
     justify, set_text = layout_inline.justify_line, line_break.Layout.set_text
     with weasy.inter_character():

@@ -79,14 +79,21 @@ def geometry(profile: PrinterProfile, paper: Paper, pages: int, trim: Trim) -> W
 
 
 @cache
+def _srgb_to_cmyk():  # type: ignore[no-untyped-def] # noqa: ANN202 - an ImageCms transform
+    """The transform, built once (LittleCMS takes ~17 ms to build it)."""
+    from PIL import ImageCms
+
+    output = ImageCms.getOpenProfile(str(assets.CMYK_PROFILE))
+    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), output,
+                                   "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+
+
+@cache
 def cmyk(rgb: tuple[int, int, int]) -> tuple[float, float, float, float]:
     """sRGB → the output intent's CMYK (FOGRA39), colour-managed with LittleCMS (Pillow's ImageCms)."""
     from PIL import Image, ImageCms
 
-    output = ImageCms.getOpenProfile(str(assets.CMYK_PROFILE))
-    transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), output,
-                                        "RGB", "CMYK", renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    converted = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), transform)
+    converted = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _srgb_to_cmyk())
     assert converted is not None
     pixel = converted.getpixel((0, 0))
     return tuple(round(v / 255, 3) for v in pixel)  # type: ignore[return-value,union-attr]

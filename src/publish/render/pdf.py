@@ -26,7 +26,7 @@ from ..theme import Theme
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
-from .weasy import cached_page_references, inter_character, language_tags
+from .weasy import cached_page_references, flate_level, inter_character, language_tags
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -269,7 +269,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
             written = target or print_target
             assert written is not None
             with (atomic.temporary_beside(written, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
-                  cached_page_references()):
+                  cached_page_references(), flate_level(6)):
                 document.write_pdf(str(tmp), **fmt.options(identifier))  # type: ignore[arg-type]
                 pages = fmt.finish(tmp, identifier, cover_pages=cover) or len(document.pages)
                 _raise_logged(log.messages, shown)
