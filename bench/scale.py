@@ -211,7 +211,7 @@ def validators_before(cache: Path, env: dict[str, str]) -> dict[str, float]:
     from publish.release.validators import _jar
 
     entries = sorted(p.parent for p in (cache / "editions").glob("*/result.json"))
-    pdfs = [p for e in entries for p in sorted(e.glob("*.pdf"))]
+    pdfs = [p for e in entries for p in (e / "print.pdf", e / "pdf.pdf", e / "cover.pdf") if p.is_file()]  # not ace.pdf
     epubs = [p for e in entries for p in sorted(e.glob("*.epub"))]
     start = time.perf_counter()
     for pdf in pdfs:
