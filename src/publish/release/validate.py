@@ -68,8 +68,8 @@ class Validation:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         self.servers.__exit__(kind)
-        for pool in (self.editions, self.parts):
-            pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.editions, self.parts):   # stopped early (an error, Ctrl-C): the rest is not waited for
+            pool.shutdown(wait=kind is None, cancel_futures=True)
 
     def submit(self, edition_id: str, key: str) -> None:
         """Validate the entry ``key`` of ``edition_id`` (from a build's thread or the release's)."""
