@@ -98,9 +98,10 @@ class Stamps:
         for folder in (self.book, p.locales / book, *sorted(p.locales.glob(f"*/LC_MESSAGES/{book}")), p.themes,
                        TOOLKIT):
             _walk(folder, found)
-        # folders whose listing matters (a new locale, a package installed), not their whole trees
+        # folders whose listing matters (a new locale, a package installed), not their whole trees; of the
+        # Python path only the installation folders (the script's or working folder changes with any output)
         for folder in (p.locales, *sorted(p.locales.glob("*")), *sorted(p.locales.glob("*/LC_MESSAGES")),
-                       *(Path(e) for e in sys.path if e)):
+                       *(Path(e) for e in sys.path if e.endswith(("site-packages", "dist-packages")))):
             found.setdefault(str(folder), _stat(folder) or [])
         if p.file is not None:
             found[str(p.file)] = _stat(p.file) or []
