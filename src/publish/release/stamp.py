@@ -23,10 +23,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, atomic
+
+if TYPE_CHECKING:
+    from ..build import Artifact, BuildOptions
+    from ..progress import Reporter
+    from ..project import Project
 
 TOOLKIT = Path(__file__).resolve().parent.parent
 RACY_S = 2.0
@@ -149,5 +155,25 @@ class Stamps:
         atomic.write_bytes(self._file(kind, options), json.dumps(data, sort_keys=True).encode("utf-8"))
         return True
 
-    def forget(self, kind: str, options: dict[str, Any]) -> None:
-        self._file(kind, options).unlink(missing_ok=True)
+
+def build_options(options: BuildOptions) -> dict[str, Any]:
+    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
+    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
+            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
+            "cache_only": options.cache_only, "cwd": os.getcwd()}
+
+
+def answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
+    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
+    from datetime import datetime
+
+    from ..build import Artifact
+
+    for key in known["keys"]:
+        with suppress(OSError):
+            os.utime(project.cache / "editions" / key / "result.json")
+    for edition, done in known["done"]:
+        report.begin(edition, 1)
+        report.step(edition, "done", "unchanged, from the cache" + done)
+    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
+                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]
