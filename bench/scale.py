@@ -23,6 +23,8 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
   (pdffonts + qpdf --check per PDF, one default JVM per EPUB, in parallel as before);
 - tagged_write_s: WeasyPrint's write of the en digital PDF (tagged) with and without the page_references
   cache, the same layout; tagged_write_same_bytes says whether the two files are identical;
+- digital (stage "parts"): every format, each edition laid out in one pass and in parts (publish.render.partbuild),
+  same run: wall and CPU seconds, peak RSS, ms per page, the rebuild after one edited paragraph and its share;
 - print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
   WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
 
@@ -355,6 +357,8 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
             r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)
             figures["build_one_paragraph_s"] = round(r["wall"], 2)
             figures["build_one_paragraph_share"] = round(r["wall"] / figures["build_jobs2_s"], 3)
+        if "parts" in stages:
+            figures["digital"] = digital(publish, book, cache, work, env)
         if "release" in stages:
             shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
             figures.update(release(book, env, work))
@@ -362,6 +366,35 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
         if "tagged" in stages:
             figures["tagged_write"] = tagged_write(book)
     return figures
+
+
+def digital(publish: list[str], book: Path, cache: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Every format (`--jobs 2`: print, pdf, epub), each edition laid out in one pass (PUBLISH_PARTS=off) and in
+    parts, same run: from an empty cache, then after one paragraph of one profile was edited (undone after)."""
+    out: dict[str, Any] = {}
+    profile = sorted((book / "profiles").glob("*.yaml"))[len(list((book / "profiles").glob("*.yaml"))) // 2]
+    original = profile.read_text(encoding="utf-8")
+    m = re.search(r"\n( +- )([A-Z][^\n]{40,})\n", original)   # the first paragraph of prose
+    assert m is not None
+    for mode in ("off", "on"):
+        shutil.rmtree(cache, ignore_errors=True)
+        profile.write_text(original, encoding="utf-8")
+        run_env = {**env, "PUBLISH_PARTS": mode}
+        target = work / f"digital-{mode}"
+        full = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
+        profile.write_text(original.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
+        edit = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
+        name = "parts" if mode == "on" else "one_layout"
+        out[name] = {"pages": pages(target), "full_s": round(full["wall"], 2), "full_cpu_s": round(full["cpu"], 2),
+                     "peak_rss_mb": round(full["rss_mb"], 1),
+                     "ms_per_page": round(1000 * full["wall"] / pages(target), 1),
+                     "cpu_ms_per_page": round(1000 * full["cpu"] / pages(target), 1),
+                     "one_paragraph_s": round(edit["wall"], 2), "one_paragraph_cpu_s": round(edit["cpu"], 2),
+                     "one_paragraph_share": round(edit["wall"] / full["wall"], 3),
+                     "one_paragraph_cpu_share": round(edit["cpu"] / full["cpu"], 3),
+                     "bytes": sum(p.stat().st_size for p in target.rglob("*.pdf"))}
+    profile.write_text(original, encoding="utf-8")
+    return out
 
 
 def main() -> None:

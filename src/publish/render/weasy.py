@@ -19,6 +19,8 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
 - :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
   tagged PDF is written (WeasyPrint's tagger reads it for every structure element, and pydyf rebuilds
   the tuple of all pages on each read: pages × elements).
+- :func:`page_is_blank` — whether a laid-out page is an ``@page :blank`` one (``Page._page_box.page_type``),
+  for the assembly of independently laid-out parts (:mod:`publish.render.assemble`).
 - :func:`flate_level` — pydyf compresses every stream at zlib level 9; some streams of ours (the cover
   wrap's 450 KB content) take 0.6 s there and 0.04 s at zlib's default level 6, for 1% more bytes.
 
@@ -406,3 +408,12 @@ def _text_boxes(box: Any) -> Iterator[Any]:  # noqa: ANN401
         return
     for child in getattr(box, "children", ()):
         yield from _text_boxes(child)
+
+
+# --------------------------------------------------------------------------------------------------
+# A laid-out page's kind (for the assembly of independently laid-out parts)
+
+
+def page_is_blank(page: Any) -> bool:  # noqa: ANN401 - a weasyprint.Page
+    """Whether WeasyPrint made the page blank (a ``break-before: right`` left it empty: ``@page :blank``)."""
+    return bool(page._page_box.page_type.blank)
