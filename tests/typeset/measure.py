@@ -20,6 +20,7 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines (``hyphenated``: lines
   ending with a hyphen after a letter);
 - ``heading_orphans``: Chinese headings whose last line is a single Han character;
+- ``loose``: Chinese body lines justified with more than a quarter em between Han characters;
 - ``foot_headings`` / ``foot_labels``: pages ending on a heading, or on a bold body-size line (an
   interview speaker label or question) whose text goes on on the next page in roman.
 
@@ -104,6 +105,7 @@ class Figures:
     hyphen_runs: int = 0
     hyphenated: int = 0
     heading_orphans: int = 0
+    loose: int = 0
     foot_headings: int = 0
     foot_labels: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
@@ -234,6 +236,9 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
                 fig.prohibited += 1
                 fig.note("prohibited", ln)
             _pairs(ln, fig)
+            if _han_spacing(ln) > 0.25 * em:
+                fig.loose += 1
+                fig.note("loose", ln)
             if is_latin(text[0]) and 0.1 * em < ln.x0 - left < 0.5 * em:
                 fig.start_space += 1
                 fig.note("start_space", ln)
@@ -322,6 +327,13 @@ def _spanning(ln: Line, end: float, right: float, others: list[Line], em: float)
         return False
     far = [o.x1 for o in others if o.page % 2 == ln.page % 2 and o.x0 > right]
     return bool(far) and end <= _mode(far) + 0.05 * em
+
+
+def _han_spacing(ln: Line) -> float:
+    """The line's justification spacing: the median advance between two Han characters, less 1 em."""
+    text, xs = ln.text, ln.origins
+    han = [xs[i + 1] - xs[i] - ln.em for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
+    return max(0.0, statistics.median(han)) if han else 0.0
 
 
 def _pairs(ln: Line, fig: Figures) -> None:

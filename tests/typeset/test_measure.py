@@ -94,3 +94,10 @@ def test_fragments_on_one_baseline_are_one_line() -> None:
                        line("Communications", 50, 117.5)]}
     rows = _baselines(block)
     assert ["".join(c["c"] for s in row for c in s["chars"]) for row in rows] == ["然·通讯》（", "Communications"]
+
+
+def test_loose_lines() -> None:
+    tight = zh(1, 500)
+    spaced = Line(1, LEFT, RIGHT, 520, EM, HAN[:11], [LEFT + i * 1.3 * EM for i in range(11)], "zh")
+    fig = _measure_lang([*body(1), *body(3), tight, spaced, zh(1, 540, "三代人的努力。")], "zh")
+    assert fig.loose == 1 and fig.examples["loose"][0].startswith("p1 ")
