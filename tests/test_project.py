@@ -156,6 +156,10 @@ def test_jobs_auto_is_the_cores_of_this_machine(tmp_path: Path) -> None:
     assert cores() == min(64, len(os.sched_getaffinity(0)))
     (tmp_path / "publish.toml").write_text('[defaults]\njobs = "auto"\n', encoding="utf-8")
     assert load_project(tmp_path).jobs == cores()
+    (tmp_path / "publish.toml").write_text('[project]\n', encoding="utf-8")
+    assert load_project(tmp_path).jobs == cores()          # "auto" is the default
+    (tmp_path / "publish.toml").write_text('[defaults]\njobs = 1\n', encoding="utf-8")
+    assert load_project(tmp_path).jobs == 1
     (tmp_path / "publish.toml").write_text('[defaults]\njobs = "many"\n', encoding="utf-8")
     with pytest.raises(PublishError) as info:
         load_project(tmp_path)

@@ -12,25 +12,28 @@ import html as html_lib
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import atomic
-from .catalogs.extract import Layout
-from .catalogs.localize import Coverage, Localizer
 from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
-from .model import Edition
 from .progress import Reporter
-from .project import Project
-from .render.fonts import FontSet
-from .render.pagemap import PageStart
-from .sources import Sources, load_book
-from .theme import Theme
+
+if TYPE_CHECKING:   # the engine is imported when it runs: a no-op build answers before (release/stamp.py)
+    from .catalogs.extract import Layout
+    from .catalogs.localize import Coverage
+    from .model import Edition
+    from .project import Project
+    from .render.fonts import FontSet
+    from .render.pagemap import PageStart
+    from .sources import Sources
+    from .theme import Theme
 
 PDF_FORMATS = ("print", "pdf")
 ALL_FORMATS = ("print", "pdf", "epub")
@@ -53,6 +56,8 @@ class BuildOptions:
     """Only this profile, in the edition's real layout (files named ``<book>-<edition>-<profile>.*``)."""
     cache_only: bool = False
     """Build into the edition cache only (the release takes the files from there)."""
+    stored: Callable[[str, str], None] | None = None
+    """Called with an edition's id and cache key as soon as its files are stored (the release's validators)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ class Artifact:
     pages: int
     coverage: float
     when: datetime
+
+    def data(self) -> dict[str, Any]:
+        return {"edition": self.edition, "fmt": self.fmt, "path": str(self.path), "pages": self.pages,
+                "coverage": self.coverage, "when": self.when.isoformat()}
 
 
 def edition_date(project: Project, sources: Sources, edition: Edition, theme: Theme) -> datetime:
@@ -131,6 +140,7 @@ class Prepared:
 def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, *, draft: bool,
             when: datetime | None = None) -> Prepared:
     """Localise and template one edition, then run the glyph gate on it."""
+    from .catalogs.localize import Localizer
     from .render.fonts import fontset, glyph_gate
     from .render.html import render_html
 
@@ -159,10 +169,26 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
           progress: Reporter | Callable[[str], None] | None = None) -> list[Artifact]:
     """Every edition × format asked for, from the project's edition cache or built and stored there, then
     placed under ``options.out`` (default: the project's build folder; with ``cache_only``, nowhere)."""
-    from .release import cache as cache_mod
-    from .theme import resolve
+    from .release.stamp import Stamps
 
     report = progress if isinstance(progress, Reporter) else _Lines(progress) if progress else Reporter()
+    stamps, asked = Stamps(project, root), _asked(options)
+    known = stamps.answer("build", asked)
+    if known is not None:   # nothing changed since the last build with these options: not a file read
+        return _answered(project, known, report)
+    artifacts, plans, extra = _build(project, root, options, report)
+    stamps.record("build", asked, {"artifacts": [a.data() for a in artifacts], "keys": [p.key for p in plans],
+                                   "done": [[p.edition.id, p.done] for p in plans]},
+                  outputs=[a.path for a in artifacts], extra=extra)
+    return artifacts
+
+
+def _build(project: Project, root: Path, options: BuildOptions, report: Reporter) \
+        -> tuple[list[Artifact], list[_Plan], list[Path]]:
+    from .release import cache as cache_mod
+    from .sources import load_book
+    from .theme import resolve
+
     loaded = load_book(root)
     sources = without(loaded, _excluded(loaded, options))
     chosen = select(sources, options.editions)
@@ -196,22 +222,55 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
             artifacts.append(Artifact(plan.edition.id, fmt, entry.file(fmt) if options.cache_only else target,
                                       int(result["pages"].get(fmt, 0)), float(result["coverage"]), plan.when))
         detail = "unchanged, from the cache" if not plan.missing else f"{len(plan.missing)} file(s) built"
-        report.step(plan.edition.id, "done", detail if options.cache_only else
-                    f"{detail}; in {relpath((options.out or project.build) / sources.book.id / plan.edition.id)}")
+        plan.done = "" if options.cache_only else \
+            f"; in {relpath((options.out or project.build) / sources.book.id / plan.edition.id)}"
+        report.step(plan.edition.id, "done", detail + plan.done)
     cache_mod.evict(project.cache, keep=tuple(p.key for p in plans))
-    return artifacts
+    return artifacts, plans, stamp_inputs(theme, [p.edition for p in plans])
 
 
-@dataclass(frozen=True)
+def stamp_inputs(theme: Theme, editions: Iterable[Edition]) -> list[Path]:
+    """The files outside the project a build reads (for its stamp): the theme's, the fonts', the native
+    text libraries'."""
+    from .release.stamp import native_libraries
+    from .render.fonts import fontset
+
+    return [*theme.files(), *native_libraries(),
+            *(face.file()[0] for e in editions for face in fontset(e.locales, theme.fonts).faces())]
+
+
+def _asked(options: BuildOptions) -> dict[str, Any]:
+    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
+    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
+            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
+            "cache_only": options.cache_only, "cwd": os.getcwd()}
+
+
+def _answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
+    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
+    for key in known["keys"]:
+        with suppress(OSError):
+            os.utime(project.cache / "editions" / key / "result.json")
+    for edition, done in known["done"]:
+        report.begin(edition, 1)
+        report.step(edition, "done", "unchanged, from the cache" + done)
+    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
+                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]
+
+
+@dataclass
 class _Plan:
     edition: Edition
     key: str
     when: datetime
     entry: Any
     missing: tuple[str, ...]
+    done: str = ""
 
     def cached_starts(self) -> tuple[PageStart | None, ...] | None:
         """Where each print page begins, as the cached print layout noted it (for the EPUB page-list)."""
+        from .render.pagemap import PageStart
+
         if self.entry is None or "starts" not in self.entry.result:
             return None
         return tuple(PageStart(s[0], tuple(s[1]), s[2]) if s else None for s in self.entry.result["starts"])
@@ -251,8 +310,6 @@ def sources_excluded(sources: Sources, root: Path) -> tuple[str, ...]:
 def _render_missing(project: Project, sources: Sources, theme: Theme, plans: list[_Plan], options: BuildOptions,
                     report: Reporter) -> None:
     """Render what the cache lacks, every edition's jobs in one pool, and store each edition's files."""
-    from .release import cache as cache_mod
-
     if not plans:
         return
     jobs_list: list[Job] = []
@@ -272,43 +329,62 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
                 jobs_list.append(Job(edition.id, "print", p.html, p.css, None, p.when, page_map=True))
         root_dir = sources.root.resolve()
         args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
-        layouts, pages, errors = _run_jobs(jobs_list, args, options.jobs, report)
+        layouts: dict[str, tuple] = {p.edition.id: s for p in plans if (s := p.cached_starts()) is not None}
+        pages: dict[tuple[str, str], int] = {}
+        left = Counter(job.edition for job in jobs_list)
+
+        def collected(edition: str | None) -> None:
+            """Each edition is finished and stored as soon as its last file is rendered (the others go on)."""
+            if edition is not None:
+                left[edition] -= 1
+            for plan in plans:
+                if left[plan.edition.id] == 0:
+                    left[plan.edition.id] = -1
+                    _finish(project, sources, theme, plan, prepared[plan.edition.id], Path(tmp), layouts, pages,
+                            options, report)
+
+        errors = _run_jobs(jobs_list, args, options.jobs, report, layouts, pages, collected)
         if errors:
             raise RenderError(errors)
-        for plan in plans:
-            starts = plan.cached_starts()
-            if plan.edition.id not in layouts and starts is not None:
-                layouts[plan.edition.id] = starts
-        for plan in plans:
-            edition, p = plan.edition, prepared[plan.edition.id]
-            files = {fmt: Path(tmp) / edition.id / fmt for fmt in plan.missing if fmt != "epub"}
-            if "epub" in plan.missing:
-                files["epub"] = Path(tmp) / edition.id / "epub"
-                _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme,
-                      draft=options.draft)
-                report.step(edition.id, "EPUB written")
-            counts = {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"}
-            result: dict[str, Any] = {"pages": counts, "coverage": p.coverage.percent, "when": p.when.isoformat()}
-            if "print" in plan.missing:   # the cover wrap, its spine from the interior's real page count
-                files["cover"] = Path(tmp) / edition.id / "cover"
-                spine = _cover_wrap(sources, p, files["cover"], pages[(edition.id, "print")], theme=theme,
-                                    draft=options.draft)
-                counts["cover"] = 1
-                result["spine_mm"] = spine
-                report.step(edition.id, "cover wrap rendered",
-                            f"spine {spine:.2f} mm for {pages[(edition.id, 'print')]} pages")
-            if "print" in plan.missing:
-                result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
-            cache_mod.store(project.cache, plan.key, files, result)
 
 
-def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  # type: ignore[no-untyped-def]
-    layouts: dict[str, tuple] = {}
-    pages: dict[tuple[str, str], int] = {}
+def _finish(project: Project, sources: Sources, theme: Theme, plan: _Plan, p: Prepared, tmp: Path,
+            layouts: dict[str, tuple], pages: dict[tuple[str, str], int], options: BuildOptions,
+            report: Reporter) -> None:
+    """One edition's EPUB and cover wrap, then its files stored in the edition cache."""
+    from .release import cache as cache_mod
+
+    edition = plan.edition
+    files = {fmt: tmp / edition.id / fmt for fmt in plan.missing if fmt != "epub"}
+    if "epub" in plan.missing:
+        files["epub"] = tmp / edition.id / "epub"
+        _epub(sources, p, layouts[edition.id], files["epub"], cache=project.cache, theme=theme, draft=options.draft)
+        report.step(edition.id, "EPUB written")
+    counts = {f: pages[(edition.id, f)] for f in plan.missing if f != "epub"}
+    result: dict[str, Any] = {"pages": counts, "coverage": p.coverage.percent, "when": p.when.isoformat()}
+    if "print" in plan.missing:   # the cover wrap, its spine from the interior's real page count
+        files["cover"] = tmp / edition.id / "cover"
+        spine = _cover_wrap(sources, p, files["cover"], pages[(edition.id, "print")], theme=theme,
+                            draft=options.draft)
+        counts["cover"] = 1
+        result["spine_mm"] = spine
+        report.step(edition.id, "cover wrap rendered", f"spine {spine:.2f} mm for {pages[(edition.id, 'print')]} pages")
+        result["starts"] = [[s.page, list(s.path), s.offset] if s else None for s in layouts[edition.id]]
+    cache_mod.store(project.cache, plan.key, files, result)
+    if options.stored is not None:
+        options.stored(edition.id, plan.key)
+
+
+def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  # type: ignore[type-arg]
+              layouts: dict[str, tuple], pages: dict[tuple[str, str], int],  # type: ignore[type-arg]
+              collected: Callable[[str | None], None]) -> list[Problem]:
+    """Render every job (``collected`` is called once all are submitted, then with each job's edition as its
+    file is in); the problems of the jobs that failed."""
     errors: list[Problem] = []
     folders = {job.target.parent for job in jobs_list if job.target is not None}
     with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
+        collected(None)
         for job, future in pending:
             try:
                 result = future.result() if future else _render(job, *args)
@@ -325,7 +401,8 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter):  
                 report.step(job.edition, f"{_suffix(job.fmt)} rendered", f"{result.pages} pages")
             else:
                 report.step(job.edition, "print layout (for the EPUB page-list)", f"{result.pages} pages")
-    return layouts, pages, errors
+            collected(job.edition)
+    return errors
 
 
 def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, theme: Theme, draft: bool) -> float:
@@ -421,14 +498,15 @@ def _scratch_folder(project: Project) -> Iterator[str]:
 
 
 def _place(source: Path, target: Path) -> None:
-    """Copy a cached file to its place in the build folder, atomically; nothing when it is already there."""
-    from . import atomic
-
-    if target.is_file() and target.stat().st_size == source.stat().st_size and \
-            target.read_bytes() == source.read_bytes():
-        return
+    """Copy a cached file to its place in the build folder, atomically, with the cache file's modification
+    time; nothing when it is already there (the same size and time, or else the same bytes)."""
+    have, want = (target.stat() if target.is_file() else None), source.stat()
+    if have is not None and have.st_size == want.st_size and (have.st_mtime_ns == want.st_mtime_ns or
+                                                              target.read_bytes() == source.read_bytes()):
+        return   # the same size and time as its cache file (placed from it): not read again
     with atomic.temporary_beside(target, target.suffix) as tmp:
         shutil.copyfile(source, tmp)
+        os.utime(tmp, ns=(want.st_atime_ns, want.st_mtime_ns))
         atomic.replace(tmp, target)
 
 

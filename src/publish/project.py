@@ -30,8 +30,8 @@ FOLDERS = {
     "themes": ("themes", "the project's own themes, one folder each (book.yaml: `theme: <name>`)"),
 }
 """Key → (default, what it holds) of the ``[project]`` table."""
-DEFAULTS = {"jobs": (1, 'files rendered in parallel by `publish build` and `publish release` (a number from 1 to 64, '
-                        'or "auto": the cores this machine gives the process)')}
+DEFAULTS = {"jobs": ('"auto"', 'files rendered in parallel by `publish build` and `publish release` (a number from '
+                              '1 to 64, or "auto": the cores this machine gives the process)')}
 """Key → (default, meaning) of the ``[defaults]`` table."""
 
 
@@ -173,7 +173,7 @@ def parse(file: Path) -> Project:
                 problems.append(Problem(where(key), Severity.ERROR, f"'{key}' = {value!r} is outside the project",
                                         "project.outside"))
             folders[key] = path
-    jobs = DEFAULTS["jobs"][0]
+    jobs = cores()   # DEFAULTS: "auto"
     defaults = data.get("defaults", {})
     for key, value in defaults.items() if isinstance(defaults, dict) else ():
         if key != "jobs":

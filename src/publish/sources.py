@@ -11,7 +11,6 @@ import difflib
 import re
 import types
 import typing
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,23 +22,12 @@ from stdnum import isbn as stdisbn
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as IsbnError
 
-from . import links
 from .errors import Location, Problem, PublishError, Severity, SourceError, relpath
 from .model import MARC_RELATORS, Book, Profile, isbn_digits
+from .sourcetext import scan_characters, scan_links
 from .vocab import LANGUAGES
 from .yamlsource import FieldPath, YamlDocument, format_path, read_yaml
 
-PROSE_KEYS = frozenset({
-    "title", "subtitle", "rights", "headline", "heading", "paragraphs", "items", "summary",
-    "degrees", "titles", "question", "answer", "notice", "contact_note", "editor_notes",
-    "interviewer", "interviewee", "honorific", "name", "aliases",
-})
-"""Keys whose values are text for readers: odd characters there are warnings, elsewhere errors."""
-
-_INVISIBLE = {
-    **{c: "zero-width" for c in "\u200b\u200c\u200d\u2060\ufeff\u180e"},
-    **{c: "bidi control" for c in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"},
-}
 _PATTERN_HINTS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be a lowercase id of letters, digits and hyphens, like 'li-junmin'",
     r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$": "must be an id of letters, digits and hyphens, like 'zh-Hans'",
@@ -52,9 +40,6 @@ _PATTERN_HINTS = {
 
 
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LONGEST_WORD = 60
-"""Characters a run with no break opportunity may have in prose before it would leave the page."""
-_BREAKS = re.compile(r"[\s\-/\u2010-\u2015\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 
 @dataclass(frozen=True)
@@ -108,7 +93,7 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
     allow_private = book.allow_private_links if book is not None else False
     for doc in documents.values():
         if isinstance(doc.data, dict):
-            _scan_links(doc, doc.data, (), allow_private)
+            scan_links(doc, doc.data, (), allow_private)
     problems = [p for d in documents.values() for p in d.problems]
     if book is not None:
         problems += [p for d in _orphans(root, book) for p in d]
@@ -148,7 +133,7 @@ def _validate(doc: YamlDocument, model: type[BaseModel]) -> Any:
     if not isinstance(doc.data, dict):
         doc.error((), f"the file must be a mapping of keys to values, not a {_kind(doc.data)}")
         return None
-    _scan_characters(doc, doc.data, ())
+    scan_characters(doc, doc.data, ())
     try:
         result = model.model_validate(doc.data)
     except ValidationError as exc:
@@ -217,65 +202,6 @@ def _model_in(annotation: Any) -> Any:
     if isinstance(annotation, types.UnionType):
         return None
     return None
-
-
-def _scan_characters(doc: YamlDocument, value: Any, path: FieldPath) -> None:
-    """Control, zero-width and bidi characters: errors in metadata, warnings in prose."""
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            _scan_text(doc, key, path + (key,), prose=False, key=True)
-            _scan_characters(doc, sub, path + (key,))
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            _scan_characters(doc, sub, path + (i,))
-    elif isinstance(value, str):
-        prose = any(isinstance(p, str) and p in PROSE_KEYS for p in path)
-        _scan_text(doc, value, path, prose=prose)
-        if prose:
-            _scan_words(doc, value, path)
-
-
-def _scan_links(doc: YamlDocument, value: Any, path: FieldPath, allow_private: bool) -> None:
-    """Every URL field and inline link against the link policy (:mod:`publish.links`)."""
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            _scan_links(doc, sub, path + (key,), allow_private)
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            _scan_links(doc, sub, path + (i,), allow_private)
-    elif isinstance(value, str):
-        urls = [value] if path and path[-1] == "url" else [m.group(2) for m in links.INLINE_LINK.finditer(value)]
-        for url in urls:
-            reason = links.refusal(url)
-            if reason is not None and "scheme" not in reason and not allow_private:  # schemes: the schema
-                doc.error(path, f"link {url} refused: {reason} (published links go to public hosts; "
-                          "book.yaml 'allow_private_links: true' allows private ones)", kind="link.refused")
-
-
-def _scan_words(doc: YamlDocument, text: str, path: FieldPath) -> None:
-    """Words too long for any line of the page."""
-    for word in _BREAKS.split(links.INLINE_LINK.sub(r"\1", text)):
-        if len(word) > LONGEST_WORD:
-            doc.error(path, f"a word of {len(word)} characters with no break opportunity ({word[:20]}…) "
-                      f"would run off the page: more than {LONGEST_WORD} allowed", kind="text.long-word")
-            return
-
-
-def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, key: bool = False) -> None:
-    for offset, char in enumerate(text):
-        what = _INVISIBLE.get(char)
-        if what is None and unicodedata.category(char) in ("Cc", "Cf") and char != "\n":
-            what = "control" if unicodedata.category(char) == "Cc" else "format"
-        if what is None:
-            continue
-        msg = f"{what} character U+{ord(char):04X} at offset {offset} of '{format_path(path)}'"
-        if what == "control":  # no output format can hold it (XML refuses C0 controls): never printable
-            doc.error(path, msg + ": not allowed in sources (remove it)", key=key, kind="text.control")
-        elif prose and not key:
-            doc.warning(path, msg + ": invisible in print, remove it unless intended", kind="text.invisible")
-        else:
-            doc.error(path, msg + ": not allowed in ids and metadata", key=key, kind="text.invisible")
-        return
 
 
 def _duplicates(doc: YamlDocument, items: Iterator[tuple[FieldPath, str]], what: str) -> None:

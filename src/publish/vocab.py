@@ -7,6 +7,7 @@ later stage, and a value a later stage cannot express is refused by ``check`` wi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -80,3 +81,16 @@ def bcp47(locale: str) -> str:
     """``zh_Hans`` → ``zh-Hans`` (HTML and EPUB want BCP 47; gettext uses underscores)."""
     known = LANGUAGES.get(locale)
     return known.bcp47 if known else locale.replace("_", "-")
+
+
+# --- text hygiene: shared by the source checks (sources.py) and the translators' QA (catalogs/checks.py) ---
+
+INVISIBLE = {
+    **{c: "zero-width" for c in "\u200b\u200c\u200d\u2060\ufeff\u180e"},
+    **{c: "bidi control" for c in "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"},
+}
+"""Characters a reader cannot see, by kind."""
+LONGEST_WORD = 60
+"""Characters a run with no break opportunity may have in prose before it would leave the page."""
+BREAKS = re.compile(r"[\s\-/\u2010-\u2015\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+"""Where a line may break in any of the book's scripts: spaces, hyphens and slashes, CJK and full-width."""

@@ -39,6 +39,12 @@ CASES = [
     ("error:script", "Hospital", "医院", "醫院", "zh_Hant"),
     ("error:whitespace", "Hello ", "你好", "你好 ", "zh_Hans"),
     ("warning:untranslated", "Hello", "", "你好", "zh_Hans"),
+    ("error:characters", "Hello.", "你好\x07。", "你好。", "zh_Hans"),
+    ("error:characters", "Dose: 5 mg.", "剂量\u202e：gm 5。", "剂量：5 mg。", "zh_Hans"),
+    ("error:characters", "Hello.", "你\ufffd好。", "你好。", "zh_Hans"),
+    ("error:characters", "Hello.", "你好\ue000。", "你好。", "zh_Hant"),
+    ("warning:characters", "See the site.", "见" + "x" * 61 + "。",
+     "见网站。", "zh_Hans"),
 ]
 
 

@@ -14,6 +14,7 @@ from functools import cache
 
 from babel.messages.catalog import Message
 
+from ..vocab import BREAKS, INVISIBLE, LONGEST_WORD
 from . import placeholders
 from .glossary import Glossary
 
@@ -301,6 +302,46 @@ def check_whitespace(message: Message, ctx: Context) -> Iterator[Finding]:
             yield Finding("whitespace", "error", f"{where} white space differs from the source")
 
 
+_BIDI = frozenset(c for c, kind in INVISIBLE.items() if kind == "bidi control")
+
+
+def _suspect(char: str) -> str | None:
+    """Why a character has no place in a translation, if it has none: controls (XML cannot even carry
+    most of them), bidi overrides (they reorder what readers see: 'Trojan Source'), the replacement
+    character (text garbled by a wrong encoding somewhere), private-use code points (no font has them)."""
+    category = unicodedata.category(char)
+    if char in "\n\t":
+        return None
+    if category == "Cc":
+        return "a control character"
+    if char in _BIDI:
+        return "a bidirectional override"
+    if char == "\ufffd":
+        return "the replacement character (text garbled by a wrong encoding)"
+    if category in ("Co", "Cn"):
+        return "a private-use or unassigned code point"
+    if char == "\ufeff":
+        return "a byte-order mark inside the text"
+    return None
+
+
+def check_characters(message: Message, ctx: Context) -> Iterator[Finding]:
+    source, target = _text(message)
+    seen: set[str] = set()
+    for char in target:
+        why = _suspect(char)
+        if why and char not in source and char not in seen:
+            seen.add(char)
+            name = unicodedata.name(char, "")
+            yield Finding("characters", "error", f"U+{ord(char):04X}{' ' + name if name else ''}: {why}; "
+                                                 "delete it (retype the text around it if unsure)")
+    for word in BREAKS.split(target):
+        if len(word) > LONGEST_WORD and word not in source:  # the source checks refuse the same in sources
+            yield Finding("characters", "warning", f"'{word[:30]}…' ({len(word)} characters) has no place "
+                                                   "to break a line: it will stick out of the page")
+            return
+
+
 def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
     _, target = _text(message)
     if not target:
@@ -311,9 +352,10 @@ def check_completeness(message: Message, ctx: Context) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (check_completeness, check_placeholders, check_numbers, check_markup, check_glossary,
                              check_punctuation, check_script, check_whitespace, check_identical, check_english,
-                             check_terminology)
+                             check_terminology, check_characters)
 CHECK_NAMES = frozenset({"untranslated", "fuzzy", "placeholders", "numbers", "markup", "glossary", "punctuation",
-                         "script", "whitespace", "identical", "english", "terminology", "explain", "consistency"})
+                         "script", "whitespace", "identical", "english", "terminology", "explain", "consistency",
+                         "characters"})
 """Every finding's ``check``: ``#, publish-ignore-<check>`` on an entry (or Weblate's ``ignore-<check>``)
 turns it off there, ``qa-ignore`` in the project's ``[catalogs]`` for a whole book."""
 

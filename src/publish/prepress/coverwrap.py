@@ -155,7 +155,7 @@ def wrap_html(view: dict[str, Any], geo: WrapGeometry, profile: PrinterProfile, 
     front = (f'<div class="front" style="left:{geo.front_x + pad:.3f}mm; top:{geo.bleed + pad:.3f}mm; '
              f'width:{geo.trim_w - 2 * pad:.3f}mm; height:{geo.trim_h - 2 * pad:.3f}mm">'
              f'<div class="title-block">{both(title, "title")}{both(subtitle, "subtitle")}</div>'
-             + ('<p class="draft">DRAFT</p>' if draft else "")
+             + (f'<p class="draft">{e(view.get("draft_label") or "DRAFT")}</p>' if draft else "")
              + f'<div class="publisher-block"><hr>{both(publisher, "publisher")}</div></div>')
     frame_in = safe + 2.0
     frame = (f'<div class="frame" style="left:{geo.front_x + frame_in:.3f}mm; top:{geo.bleed + frame_in:.3f}mm; '

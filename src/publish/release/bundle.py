@@ -21,23 +21,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from .. import atomic
 from ..build import ALL_FORMATS, BuildOptions, build, edition_date, without
 from ..errors import Location, Problem, ReleaseError, Severity, relpath
 from ..progress import Reporter
-from ..project import Project
-from ..sources import Sources, load_book
-from ..theme import Theme
 from ..vocab import SUFFIXES
-from . import cache as cache_mod
-from . import gate
-from .certify import check_and_certify
-from .pdfcheck import check_pdf
-from .preflight import pdfcpu_strict, print_preflight
-from .retail import RetailText, retail_texts, sale_status
-from .validators import matterhorn
+
+if TYPE_CHECKING:   # imported when they run: a no-op release answers before (release/stamp.py)
+    from ..project import Project
+    from ..sources import Sources
+    from ..theme import Theme
+    from . import cache as cache_mod
+    from .retail import RetailText
 
 Cached = tuple["cache_mod.Entry", datetime]
 SUFFIX = {**SUFFIXES, "cover": "cover.pdf"}   # the print edition's cover wrap comes with its print file
@@ -69,12 +67,45 @@ class ReleaseOptions:
 
 def release(project: Project, root: Path, options: ReleaseOptions, *,
             progress: Reporter | Callable[[str], None] = lambda s: None) -> Released:
+    from .stamp import Stamps
+
+    if not VERSION.fullmatch(options.version):  # before anything is read or built
+        raise ReleaseError(f"--version {options.version!r}: give a plain version such as 1.0.0 (letters, digits, "
+                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
+    stamps = Stamps(project, root)
+    asked = {"version": options.version, "draft": options.draft, "exclude": sorted(options.exclude),
+             "out": str(options.out), "force": options.force, "cwd": os.getcwd()}
+    known = stamps.answer("release", asked)
+    if known is not None:   # nothing changed since this very release: the bundle is what it would write
+        folder = Path(known["folder"])
+        progress(f"{folder}: unchanged, the same bytes as released")
+        return Released(folder, tuple(_problem(p) for p in known["problems"]), (), unchanged=True)
+    done, extra = _release(project, root, options, progress)
+    stamps.record("release", asked, {"folder": str(done.folder), "problems": [_data(p) for p in done.problems]},
+                  outputs=[done.folder, *sorted(done.folder.iterdir())], extra=extra)
+    return done
+
+
+def _data(p: Problem) -> dict[str, Any]:
+    loc = p.location
+    return {"path": loc.path, "line": loc.line, "col": loc.col, "field": loc.field, "severity": p.severity.value,
+            "message": p.message, "kind": p.kind}
+
+
+def _problem(d: dict[str, Any]) -> Problem:
+    return Problem(Location(d["path"], d["line"], d["col"], d["field"]), Severity(d["severity"]), d["message"],
+                   d["kind"])
+
+
+def _release(project: Project, root: Path, options: ReleaseOptions,
+             progress: Reporter | Callable[[str], None]) -> tuple[Released, list[Path]]:
+    from ..build import stamp_inputs
+    from ..sources import load_book
     from ..theme import resolve
+    from . import gate
+    from .retail import retail_texts, sale_status
 
     version, draft, exclude = options.version, options.draft, options.exclude
-    if not VERSION.fullmatch(version):  # before anything is read or built
-        raise ReleaseError(f"--version {version!r}: give a plain version such as 1.0.0 (letters, digits, "
-                           "and . + - _ inside, at most 64 characters)", Location("publish release"))
     sources = without(load_book(root), exclude)
     theme = resolve(project, sources)
     layout = project.layout
@@ -102,63 +133,46 @@ def release(project: Project, root: Path, options: ReleaseOptions, *,
                             problems=problems, force=options.force,
                             texts=retail_texts(sources, layout, project.cache))
     progress(f"wrote {folder}" if written else f"{folder}: unchanged, the same bytes as released")
-    return Released(folder, tuple(problems), tuple(rebuilt), unchanged=not written)
+    return Released(folder, tuple(problems), tuple(rebuilt), unchanged=not written), \
+        stamp_inputs(theme, sources.book.editions)
 
 
 def _editions(project: Project, sources: Sources, root: Path, theme: Theme, *, draft: bool,
               exclude: tuple[str, ...], jobs: int,
               progress: Reporter | Callable[[str], None]) -> tuple[dict[str, Cached], list[str]]:
     """Each edition from the project's edition cache (which ``publish build`` fills too), built there when
-    missing, and validated once: the validators' results are stored with the entry."""
+    missing, and validated once: each edition's validators start as soon as its files are stored (while
+    the build renders the others), and their results are stored with the entry."""
+    from . import cache as cache_mod
+    from .validate import Validation, validated
+
     shared = cache_mod.shared_digest(sources, theme)
     keys: dict[str, tuple[str, datetime]] = {}
     for edition in sources.book.editions:
         when = edition_date(project, sources, edition, theme)
         keys[edition.id] = (cache_mod.edition_key(shared, edition, project.layout, when=when, draft=draft,
                                                   exclude=exclude, theme=theme, book_id=sources.book.id), when)
-    fresh = [e for e, (key, _) in keys.items()
-             if (hit := cache_mod.lookup(project.cache, key)) is None or not hit.has(ALL_FORMATS)]
-    if fresh:
-        options = BuildOptions(editions=tuple(fresh), jobs=jobs, draft=draft, exclude=exclude, cache_only=True)
-        build(project, root, options, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="publish-check-") as work, \
+            Validation(sources, project.cache, Path(work), jobs=jobs,
+                       done=lambda e, detail: _step(progress, e, "validated", detail)) as checks:
+        fresh = []
+        for edition_id, (key, _) in keys.items():
+            if (hit := cache_mod.lookup(project.cache, key)) is None or not hit.has(ALL_FORMATS):
+                fresh.append(edition_id)
+            elif not validated(hit):
+                checks.submit(edition_id, key)
+        if fresh:
+            options = BuildOptions(editions=tuple(fresh), jobs=jobs, draft=draft, exclude=exclude, cache_only=True,
+                                   stored=checks.submit)
+            build(project, root, options, progress=progress)
+            for edition_id in fresh:
+                checks.submit(edition_id, keys[edition_id][0])   # (already submitted as the build stored it)
+        checks.wait()
     entries: dict[str, Cached] = {}
-    unchecked: dict[str, cache_mod.Entry] = {}
     for edition_id, (key, when) in keys.items():
         entry = cache_mod.lookup(project.cache, key)
-        assert entry is not None
+        assert entry is not None and validated(entry), edition_id
         entries[edition_id] = (entry, when)
-        wanted = {*ALL_FORMATS, *(["cover"] if entry.has(["cover"]) else [])}
-        if set(entry.result.get("validators", {})) != wanted or not entry.has(("ace",)):
-            unchecked[edition_id] = entry
-    with tempfile.TemporaryDirectory(prefix="publish-check-") as work:
-        copies = {}
-        for edition_id, entry in unchecked.items():   # checked (and certified) as copies, then stored
-            copies[edition_id] = Path(work) / f"{sources.book.id}-{edition_id}.epub"
-            shutil.copyfile(entry.file("epub"), copies[edition_id])
-        epubs = check_and_certify(sources, copies, cache=project.cache, work=Path(work))
-        for edition_id, entry in unchecked.items():
-            checks: dict[str, dict[str, object]] = {"epub": {}, "pdf": {}, "print": {}}
-            ran = [("epub", report) for report in epubs[edition_id].reports]
-            ran += [(f, report) for f in ("print", "pdf") for report in check_pdf(entry.file(f))]
-            ran.append(("pdf", matterhorn(entry.file("pdf"))))
-            extra: dict[str, object] = {}
-            if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
-                checks["cover"] = {}
-                files = {f: entry.file(f) for f in ("print", "cover")}
-                ran += [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]
-                ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
-                ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
-                extra["spine_mm"] = entry.result.get("spine_mm")
-            for fmt, report in ran:
-                checks[fmt][report.tool] = report.data()
-            cache_mod.store(project.cache, keys[edition_id][0],
-                            {"epub": copies[edition_id], "ace": epubs[edition_id].ace_json},
-                            {"validators": checks, **extra})
-            entries[edition_id] = (cache_mod.lookup(project.cache, keys[edition_id][0]),  # type: ignore[assignment]
-                                   keys[edition_id][1])
-            _step(progress, edition_id, "validated", "EPUBCheck, Ace, fonts, PDF structure, Matterhorn"
-                  + (", print preflight" if entry.has(["cover"]) else "")
-                  + (" (accessibility self-certified)" if epubs[edition_id].certified else ""))
     order = [e.id for e in sources.book.editions]
     return {e: entries[e] for e in order}, [e for e in order if e in fresh]
 

@@ -10,13 +10,18 @@ honest summary, and the release gate refuses it with the findings.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..render.epub import certify
 from ..render.epubparts import certification
 from ..sources import Sources
 from .validators import Report, ace, epubcheck
+
+if TYPE_CHECKING:
+    from .servers import Servers
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,21 @@ def check_and_certify(sources: Sources, epubs: dict[str, Path], *, cache: Path, 
         else:
             out[eid] = Checked((first_epc[path], first_ace[path]), work / "ace-first" / f"{path.stem}.ace.json", False)
     return out
+
+
+def certify_one(sources: Sources, edition_id: str, path: Path, *, cache: Path, work: Path, servers: Servers,
+                pool: Executor) -> Checked:
+    """:func:`check_and_certify` for one EPUB (certified in place when it passes), with the release's
+    EPUBCheck JVM and Ace browser; each round's two checks run at once."""
+    def both(folder: str) -> tuple[Report, Report]:
+        epc = pool.submit(servers.epubcheck.check, path)
+        found = servers.ace.check(path, work / folder)
+        return epc.result(), found
+
+    epc, found = both("ace-first")
+    if not (epc.clean and found.clean):
+        return Checked((epc, found), work / "ace-first" / f"{path.stem}.ace.json", False)
+    edition = next(e for e in sources.book.editions if e.id == edition_id)
+    certify(path, certification(sources, edition, cache=cache, checks=f"{found.tool}, {epc.tool}"))
+    epc, found = both("ace-final")
+    return Checked((epc, found), work / "ace-final" / f"{path.stem}.ace.json", True)

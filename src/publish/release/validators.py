@@ -154,6 +154,11 @@ def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
         if not out.is_file():
             raise ReleaseError(f"Ace did not run on {path}: {(proc.stderr or proc.stdout).strip()[:500]}")
         data = json.loads(out.read_bytes())
+    return ace_data(path, data, reports)
+
+
+def ace_data(path: Path, data: dict[str, Any], reports: Path | None) -> Report:
+    """An Ace ``report.json`` of ``path`` as a :class:`Report`, kept (normalised) under ``reports``."""
     if reports is not None:
         # the same EPUB, the same report bytes: the subject named by its file name (Ace gives the temporary
         # path it was read from), the date the EPUB's own dcterms:modified (Ace gives the time of the run)

@@ -98,6 +98,8 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
         stylesheets=stylesheets, draft=draft, dates=dates, fonts=fonts,
         version=__version__, build_date=format_date(built, "long", locale=locale), format=fmt,
     )
+    # the print cover wrap (prepress/coverwrap.py) is set from the view: its draft mark in the edition's language
+    view = {**view, "draft_label": labels.gettext("DRAFT")}
     return HtmlEdition(edition, html, tuple(localizers), view, tuple(labels.reported))
 
 

@@ -1,0 +1,141 @@
+"""One JVM and one browser per release: EPUBCheck and Ace by DAISY as long-running processes fed one
+EPUB at a time, as soon as each exists.
+
+:class:`EpubCheckServer` runs ``EpubCheckBatch.java --stdin`` (the EPUBCheck jar, the JVM flags of
+:data:`~publish.release.validators.JVM_FLAGS`); :class:`AceServer` runs ``js/ace-batch.js`` with the Ace
+installation :func:`~publish.release.validators.ace_command` finds, one headless Chromium for every file.
+Both give the reports the one-file commands give (tests/release/test_servers.py compares them). Where a
+server cannot start (no Java compiler module; an Ace that is not an npm installation), each file gets
+its own process, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import IO
+
+from ..errors import ReleaseError
+from . import validators as v
+
+ACE_BATCH = Path(__file__).resolve().parent / "js" / "ace-batch.js"
+
+
+class _Server:
+    """A child process that answers one tab-separated request line with one line."""
+
+    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
+        self.command, self.env = command, env
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[str] | None = None
+        self.failed = False
+
+    def ask(self, *fields: str) -> str | None:
+        """The answer line, or None when the server is not running (the caller falls back)."""
+        with self.lock:
+            if self.failed:
+                return None
+            try:
+                if self.proc is None:
+                    self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                 stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/")
+                stdin, stdout = self.proc.stdin, self.proc.stdout
+                assert stdin is not None and stdout is not None
+                stdin.write("\t".join(fields) + "\n")
+                stdin.flush()
+                answer = _answer(stdout)
+            except (OSError, ValueError):
+                answer = None
+            self.failed = answer is None
+            return answer
+
+    def close(self, *, kill: bool = False) -> None:
+        if kill and self.proc is not None:   # a release stopped early (an error, Ctrl-C): not one more file
+            self.proc.kill()
+        with self.lock:
+            proc, self.proc = self.proc, None
+            if proc is None:
+                return
+            try:
+                assert proc.stdin is not None
+                proc.stdin.close()
+                proc.wait(30)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait()
+            finally:
+                if proc.stdout is not None:
+                    proc.stdout.close()
+
+
+def _answer(stdout: IO[str]) -> str | None:
+    for line in stdout:   # anything a checker prints on its own is skipped
+        if line.startswith(("done", "error ", "bad ")):
+            return line.rstrip("\n")
+    return None   # the process ended
+
+
+class EpubCheckServer(_Server):
+    def __init__(self) -> None:
+        super().__init__(["java", *v.JVM_FLAGS, "-cp", str(v._jar()), str(v.BATCH), "--stdin"])
+
+    def check(self, path: Path) -> v.Report:
+        """EPUBCheck ``-u`` on one file, in the release's JVM (one JVM of its own if that cannot run)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "report.json"
+            if self.ask(str(path), str(out), "-u") == "done" and out.is_file():
+                return v._epubcheck_report(json.loads(out.read_text(encoding="utf-8")))
+        return v.epubcheck([path])[path]
+
+
+def _ace_modules() -> Path | None:
+    """The node_modules folder of the Ace installation (the ``ace`` command is ``node_modules/.bin/…``)."""
+    command = v.ace_command()
+    if not command.is_file():
+        return None
+    real = command.resolve()
+    for parent in (command.parent.parent, *real.parents):
+        if parent.name == "node_modules" and (parent / "@daisy" / "ace-core").is_dir():
+            return parent
+    return None
+
+
+class AceServer(_Server):
+    def __init__(self) -> None:
+        modules = _ace_modules()
+        chromium = shutil.which("chromium") or shutil.which("chromium-browser") or ""
+        env = {**os.environ, "NODE_PATH": str(modules), "PUPPETEER_EXECUTABLE_PATH": chromium,
+               "PUPPETEER_SKIP_DOWNLOAD": "1"}
+        super().__init__(["node", "--no-warnings", str(ACE_BATCH)], env)
+        self.failed = modules is None or not chromium or not shutil.which("node")
+
+    def check(self, path: Path, reports: Path | None = None) -> v.Report:
+        """Ace on one file with the release's browser (its own ``ace`` process if that cannot run)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            answer = self.ask(str(path), str(Path(tmp) / "out"), str(Path(tmp) / "t"))
+            out = Path(tmp) / "out" / "report.json"
+            if answer == "done" and out.is_file():
+                return v.ace_data(path, json.loads(out.read_bytes()), reports)
+            if answer is not None and answer.startswith("error "):
+                raise ReleaseError(f"Ace did not run on {path}: {answer[6:500]}")
+        return v.ace([path], reports, jobs=1)[path]
+
+
+class Servers:
+    """The release's EPUBCheck JVM and Ace browser, started at their first file, ended with the release."""
+
+    def __init__(self) -> None:
+        self.epubcheck = EpubCheckServer()
+        self.ace = AceServer()
+
+    def __enter__(self) -> Servers:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.epubcheck.close(kill=kind is not None)
+        self.ace.close(kill=kind is not None)

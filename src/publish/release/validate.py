@@ -1,0 +1,100 @@
+"""The release's validators, per edition, started as soon as that edition's files are in the edition
+cache (while the build renders the others) and stored with them: an unchanged edition is never
+validated again.
+
+For one edition: its EPUB copied out, checked by EPUBCheck and Ace at once (the release's JVM and
+browser, :mod:`.servers`), certified when both pass and checked again (:mod:`.certify`); meanwhile its
+PDFs' fonts, structure and Matterhorn checks, pdfcpu and the print preflight. Results go into the
+entry's ``result.json`` (``validators``) and the certified EPUB and Ace's report into the entry.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from . import cache as cache_mod
+from .certify import Checked, certify_one
+from .servers import Servers
+from .validators import Report
+
+
+def wanted(entry: cache_mod.Entry) -> set[str]:
+    """The formats an entry's validator results must cover (the cover wrap when it has one)."""
+    return {"print", "pdf", "epub", *(["cover"] if entry.has(["cover"]) else [])}
+
+
+def validated(entry: cache_mod.Entry) -> bool:
+    return set(entry.result.get("validators", {})) == wanted(entry) and entry.has(("ace",))
+
+
+def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry) -> tuple[list[tuple[str, Report]],  # noqa: ANN401
+                                                                                dict[str, object]]:
+    """Fonts, structure, Matterhorn, pdfcpu and the print preflight of one edition's PDFs."""
+    from .pdfcheck import check_pdf
+    from .preflight import pdfcpu_strict, print_preflight
+    from .validators import matterhorn
+
+    ran = [(f, report) for f in ("print", "pdf") for report in check_pdf(entry.file(f))]
+    ran.append(("pdf", matterhorn(entry.file("pdf"))))
+    extra: dict[str, object] = {}
+    if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
+        files = {f: entry.file(f) for f in ("print", "cover")}
+        ran += [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]
+        ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
+        ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
+        extra["spine_mm"] = entry.result.get("spine_mm")
+    return ran, extra
+
+
+class Validation:
+    """Editions validated in the background as they are submitted; :meth:`wait` stores every result."""
+
+    def __init__(self, sources: Any, cache: Path, work: Path, *, jobs: int,  # noqa: ANN401 - Sources
+                 done: Callable[[str, str], None]) -> None:
+        self.sources, self.cache, self.work, self.done = sources, cache, work, done
+        self.servers = Servers()
+        self.editions = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="validate")
+        self.parts = ThreadPoolExecutor(max_workers=2 * max(1, jobs), thread_name_prefix="validator")
+        self.futures: dict[str, Future[None]] = {}
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> Validation:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.servers.__exit__(kind)
+        for pool in (self.editions, self.parts):
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, edition_id: str, key: str) -> None:
+        """Validate the entry ``key`` of ``edition_id`` (from a build's thread or the release's)."""
+        with self.lock:
+            if edition_id not in self.futures:
+                self.futures[edition_id] = self.editions.submit(self._one, edition_id, key)
+
+    def wait(self) -> None:
+        for future in list(self.futures.values()):
+            future.result()
+
+    def _one(self, edition_id: str, key: str) -> None:
+        entry = cache_mod.lookup(self.cache, key)
+        assert entry is not None, edition_id
+        copy = self.work / edition_id / f"{self.sources.book.id}-{edition_id}.epub"
+        copy.parent.mkdir(parents=True)
+        shutil.copyfile(entry.file("epub"), copy)   # checked (and certified) as a copy, then stored
+        pdfs = self.parts.submit(pdf_checks, self.sources, edition_id, entry)
+        checked: Checked = certify_one(self.sources, edition_id, copy, cache=self.cache, work=copy.parent,
+                                       servers=self.servers, pool=self.parts)
+        ran, extra = pdfs.result()
+        checks: dict[str, dict[str, object]] = {f: {} for f in wanted(entry)}
+        for fmt, report in [*(("epub", r) for r in checked.reports), *ran]:
+            checks[fmt][report.tool] = report.data()
+        cache_mod.store(self.cache, key, {"epub": copy, "ace": checked.ace_json}, {"validators": checks, **extra})
+        self.done(edition_id, "EPUBCheck, Ace, fonts, PDF structure, Matterhorn"
+                  + (", print preflight" if "cover" in checks else "")
+                  + (" (accessibility self-certified)" if checked.certified else ""))
