@@ -286,11 +286,24 @@ class _Lines:
     no_auto_hyphens = False
 
 
+def _last_text(box: Any) -> Any:  # noqa: ANN401 - a LineBox or InlineBox
+    """The line's last text box with text, or None when it ends with an atomic inline."""
+    for child in reversed(box.children):
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, boxes.TextBox):
+            if child.text.strip():
+                return child
+        elif isinstance(child, boxes.InlineBox):
+            if (found := _last_text(child)) is not None:
+                return found
+        else:
+            return None
+    return None
+
+
 def _ends_hyphenated(line: Any) -> bool:  # noqa: ANN401 - a LineBox
-    last = None
-    for leaf in _leaves(line):
-        if isinstance(leaf, boxes.TextBox) and leaf.text.strip():
-            last = leaf
+    last = _last_text(line)
     if last is None:
         return False
     text = last.text.rstrip()
