@@ -105,3 +105,23 @@ def test_digital_text_layer_is_the_catalogue(built: dict[tuple[str, str], Path])
                     missing.append(f"{po.name}: {sentence}")
     assert checked > 300
     assert not missing, missing[:10]
+
+
+@pytest.mark.parametrize("edition", ["zh-Hans", "zh-Hant"])
+def test_chinese_headings_are_sans_to_their_last_character(built: dict[tuple[str, str], Path], edition: str) -> None:
+    """A heading's inner spans (the last characters kept together, compressed punctuation) stay in the
+    heading's sans face: `:lang(zh)` on every element once set them in the body's serif."""
+    import pymupdf
+
+    faces: dict[str, set[str]] = {}
+    with pymupdf.open(built[(edition, "print")]) as doc:
+        for page in doc:
+            for block in page.get_text("dict")["blocks"]:
+                for line in block.get("lines", []):
+                    spans = line["spans"]
+                    if spans and "Sans" in spans[0]["font"] and spans[0]["size"] > 11:   # a section heading
+                        text = "".join(s["text"] for s in spans)
+                        faces[text] = {s["font"].split("+")[-1] for s in spans if s["text"].strip()}
+    assert len(faces) >= 15, faces
+    mixed = {text: fonts for text, fonts in faces.items() if any("Serif" in f for f in fonts)}
+    assert not mixed
