@@ -171,13 +171,13 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
           progress: Reporter | Callable[[str], None] | None = None) -> list[Artifact]:
     """Every edition × format asked for, from the project's edition cache or built and stored there, then
     placed under ``options.out`` (default: the project's build folder; with ``cache_only``, nowhere)."""
-    from .release.stamp import Stamps
+    from .release.stamp import Stamps, answered, build_options
 
     report = progress if isinstance(progress, Reporter) else _Lines(progress) if progress else Reporter()
-    stamps, asked = Stamps(project, root), _asked(options)
+    stamps, asked = Stamps(project, root), build_options(options)
     known = stamps.answer("build", asked)
     if known is not None:   # nothing changed since the last build with these options: not a file read
-        return _answered(project, known, report)
+        return answered(project, known, report)
     artifacts, plans, extra = _build(project, root, options, report)
     stamps.record("build", asked, {"artifacts": [a.data() for a in artifacts], "keys": [p.key for p in plans],
                                    "done": [[p.edition.id, p.done] for p in plans]},
@@ -240,25 +240,6 @@ def stamp_inputs(theme: Theme, editions: Iterable[Edition]) -> list[Path]:
 
     return [*theme.files(), *native_libraries(),
             *(face.file()[0] for e in editions for face in fontset(e.locales, theme.fonts).faces())]
-
-
-def _asked(options: BuildOptions) -> dict[str, Any]:
-    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
-    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
-            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
-            "cache_only": options.cache_only, "cwd": os.getcwd()}
-
-
-def _answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
-    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
-    for key in known["keys"]:
-        with suppress(OSError):
-            os.utime(project.cache / "editions" / key / "result.json")
-    for edition, done in known["done"]:
-        report.begin(edition, 1)
-        report.step(edition, "done", "unchanged, from the cache" + done)
-    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
-                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]
 
 
 @dataclass
