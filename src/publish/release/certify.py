@@ -4,7 +4,9 @@ Every EPUB is checked with EPUBCheck and Ace by DAISY as built (no claim in it).
 (EPUBCheck: no fatal, error or warning; Ace: no critical or serious finding) is certified by the
 publisher — a self-certification — with ``dcterms:conformsTo``, ``a11y:certifiedBy`` and a summary
 naming the checks; the certified bytes are then checked again, and those reports are the ones kept (and
-Ace's ``report.json`` goes into the bundle). A package either checker fails keeps no claim and its
+Ace's ``report.json`` goes into the bundle). In a release, once the first EPUB has told the checkers'
+versions, the others are certified first and checked once (the claim stays only if those bytes pass).
+A package either checker fails keeps no claim and its
 honest summary, and the release gate refuses it with the findings.
 """
 
@@ -56,16 +58,28 @@ def check_and_certify(sources: Sources, epubs: dict[str, Path], *, cache: Path, 
 def certify_one(sources: Sources, edition_id: str, path: Path, *, cache: Path, work: Path, servers: Servers,
                 pool: Executor) -> Checked:
     """:func:`check_and_certify` for one EPUB (certified in place when it passes), with the release's
-    EPUBCheck JVM and Ace browser; each round's two checks run at once."""
+    EPUBCheck JVM and Ace browser; each round's two checks run at once.
+
+    Once the checkers' versions are known (from the release's first EPUB), an EPUB is certified first and
+    its final bytes checked once: the claim is kept only if those bytes pass, which is what the two rounds
+    prove; on a failure the uncertified bytes come back and are checked as built."""
     def both(folder: str) -> tuple[Report, Report]:
         epc = pool.submit(servers.epubcheck.check, path)
         found = servers.ace.check(path, work / folder)
         return epc.result(), found
 
+    edition = next(e for e in sources.book.editions if e.id == edition_id)
+    if servers.tools is not None:
+        built = path.read_bytes()
+        certify(path, certification(sources, edition, cache=cache, checks=servers.tools))
+        epc, found = both("ace-final")
+        if epc.clean and found.clean and f"{found.tool}, {epc.tool}" == servers.tools:
+            return Checked((epc, found), work / "ace-final" / f"{path.stem}.ace.json", True)
+        path.write_bytes(built)         # no claim: the file as built, checked as it is
     epc, found = both("ace-first")
     if not (epc.clean and found.clean):
         return Checked((epc, found), work / "ace-first" / f"{path.stem}.ace.json", False)
-    edition = next(e for e in sources.book.editions if e.id == edition_id)
-    certify(path, certification(sources, edition, cache=cache, checks=f"{found.tool}, {epc.tool}"))
+    servers.tools = f"{found.tool}, {epc.tool}"
+    certify(path, certification(sources, edition, cache=cache, checks=servers.tools))
     epc, found = both("ace-final")
     return Checked((epc, found), work / "ace-final" / f"{path.stem}.ace.json", True)

@@ -132,6 +132,9 @@ class Servers:
     def __init__(self) -> None:
         self.epubcheck = EpubCheckServer()
         self.ace = AceServer()
+        self.tools: str | None = None
+        """The checkers' names and versions as their first reports gave them (the claim's summary names
+        them): known, a later EPUB is certified first and its final bytes checked once."""
 
     def __enter__(self) -> Servers:
         return self
