@@ -11,14 +11,20 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
 - ms_per_page: build_pdf_jobs1_s per PDF page; cpu_*: the same runs' CPU seconds (user + system of the
   process and its workers: on a shared machine CPU time moves far less than wall time);
 - peak_rss_mb: the largest resident set of the build process or any of its workers (getrusage of children);
-- release_full_s / release_noop_s: `publish release --draft` with an empty cache, then again unchanged;
-  release_stages_s: the release's own stages (catalogue gate, EPUBCheck, PDF checks), timed in the
-  release process by wrapping them (nothing in the toolkit is changed for it), validators_share (EPUBCheck,
-  the PDF checks and, where the release has them, the print preflight, pdfcpu and Ace);
+- release_full_s / release_noop_s: `publish release --draft` with an empty cache, then again unchanged (the
+  no-op as the plain command, without the stage timers);
+  release_stages_s: the release's own stages (catalogue gate, EPUBCheck, Ace, PDF checks, Matterhorn, the
+  print preflight, pdfcpu), timed in the release process by wrapping them (nothing in the toolkit is changed
+  for it); validators_s their sum and validators_share its part of the release (the validators run in
+  threads, at once and during the build: the sum can exceed the wall time they take);
+  release_full_after_build_s/_share: the part of the release after its build returned (the validators
+  not overlapped with building, and the bundle);
 - validators_before_s: the validators of the previous release code on the same artifacts, same run
   (pdffonts + qpdf --check per PDF, one default JVM per EPUB, in parallel as before);
 - tagged_write_s: WeasyPrint's write of the en digital PDF (tagged) with and without the page_references
   cache, the same layout; tagged_write_same_bytes says whether the two files are identical;
+- digital (stage "parts"): every format, each edition laid out in one pass and in parts (publish.render.partbuild),
+  same run: wall and CPU seconds, peak RSS, ms per page, the rebuild after one edited paragraph and its share;
 - print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
   WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
 
@@ -136,6 +142,8 @@ RELEASE_TIMED = r"""
 import json, sys, time
 from publish.release import bundle, gate
 timers = {}
+marks = {}
+started = time.perf_counter()
 def timed(name, fn):
     def wrapper(*a, **k):
         start = time.perf_counter()
@@ -143,12 +151,24 @@ def timed(name, fn):
             return fn(*a, **k)
         finally:
             timers[name] = timers.get(name, 0.0) + time.perf_counter() - start
+            marks[name + "_end"] = time.perf_counter() - started
     return wrapper
-bundle.epubcheck = timed("epubcheck", bundle.epubcheck)
-bundle.check_pdf = timed("pdf_checks", bundle.check_pdf)
-for name in ("print_preflight", "pdfcpu_strict", "ace"):   # the print preflight and Ace, where present
-    if hasattr(bundle, name):
-        setattr(bundle, name, timed(name, getattr(bundle, name)))
+def wrap(module, attr, name):
+    if hasattr(module, attr):
+        setattr(module, attr, timed(name, getattr(module, attr)))
+# the validators, wherever this version of the toolkit calls them from (the release's threads run them
+# at once, so their sum can exceed the wall time they take)
+from publish.release import certify, pdfcheck, preflight, validators
+wrap(certify, "epubcheck", "epubcheck"); wrap(certify, "ace", "ace")
+for name in ("check_pdf", "print_preflight", "pdfcpu_strict", "matterhorn"):
+    wrap(bundle, name, name.replace("check_pdf", "pdf_checks"))
+try:
+    from publish.release import servers
+    wrap(servers.EpubCheckServer, "check", "epubcheck"); wrap(servers.AceServer, "check", "ace")
+    wrap(pdfcheck, "check_pdf", "pdf_checks"); wrap(validators, "matterhorn", "matterhorn")
+    wrap(preflight, "print_preflight", "print_preflight"); wrap(preflight, "pdfcpu_strict", "pdfcpu_strict")
+except ImportError:
+    pass
 gate.catalogues = timed("catalogue_gate", gate.catalogues)
 bundle.build = timed("build", bundle.build)
 from publish.cli import main
@@ -156,7 +176,7 @@ try:
     main(sys.argv[2:], standalone_mode=False)
 finally:
     with open(sys.argv[1], "w") as fp:
-        json.dump(timers, fp)
+        json.dump({"timers": timers, "marks": marks, "wall": time.perf_counter() - started}, fp)
 """
 
 
@@ -166,14 +186,25 @@ def release(book: Path, env: dict[str, str], work: Path) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for name in ("full", "noop"):
         stages = work / f"stages-{name}.json"
-        r = run([sys.executable, str(script), str(stages), "release", str(book), "--version", "bench", "--draft",
-                 "--jobs", "2"], book.parent.parent, env)
-        timers = json.loads(stages.read_text(encoding="utf-8"))
+        args = ["release", str(book), "--version", "bench", "--draft", "--jobs", "2"]
+        if name == "noop":   # the command itself: the timing wrappers would import every validator first
+            r = run([str(VENV / "publish"), *args], book.parent.parent, env)
+            figures["release_noop_s"], figures["release_noop_cpu_s"] = round(r["wall"], 2), round(r["cpu"], 2)
+            continue
+        r = run([sys.executable, str(script), str(stages), *args], book.parent.parent, env)
+        timed = json.loads(stages.read_text(encoding="utf-8"))
         figures[f"release_{name}_s"] = round(r["wall"], 2)
         figures[f"release_{name}_cpu_s"] = round(r["cpu"], 2)
-        figures[f"release_{name}_stages_s"] = {k: round(v, 2) for k, v in sorted(timers.items())}
+        figures[f"release_{name}_stages_s"] = {k: round(v, 2) for k, v in sorted(timed["timers"].items())}
+        if name == "full":
+            marks = timed["marks"]
+            # what the release spends after its build returned: validators not overlapped with building, and
+            # the bundle (in-process clock: from the command's start, without the interpreter's start-up)
+            figures["release_full_after_build_s"] = round(timed["wall"] - marks.get("build_end", 0.0), 2)
+            figures["release_full_after_build_share"] = round(figures["release_full_after_build_s"] / timed["wall"], 3)
     stages = figures["release_full_stages_s"]
-    validators = sum(stages.get(k, 0.0) for k in ("epubcheck", "pdf_checks", "print_preflight", "pdfcpu_strict", "ace"))
+    validators = sum(stages.get(k, 0.0) for k in ("epubcheck", "pdf_checks", "print_preflight", "pdfcpu_strict", "ace",
+                                                    "matterhorn"))
     figures["validators_s"] = round(validators, 2)
     figures["validators_share"] = round(validators / figures["release_full_s"], 3)
     return figures
@@ -187,7 +218,7 @@ def validators_before(cache: Path, env: dict[str, str]) -> dict[str, float]:
     from publish.release.validators import _jar
 
     entries = sorted(p.parent for p in (cache / "editions").glob("*/result.json"))
-    pdfs = [p for e in entries for p in sorted(e.glob("*.pdf"))]
+    pdfs = [p for e in entries for p in (e / "print.pdf", e / "pdf.pdf", e / "cover.pdf") if p.is_file()]  # not ace.pdf
     epubs = [p for e in entries for p in sorted(e.glob("*.epub"))]
     start = time.perf_counter()
     for pdf in pdfs:
@@ -326,6 +357,8 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
             r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)
             figures["build_one_paragraph_s"] = round(r["wall"], 2)
             figures["build_one_paragraph_share"] = round(r["wall"] / figures["build_jobs2_s"], 3)
+        if "parts" in stages:
+            figures["digital"] = digital(publish, book, cache, work, env)
         if "release" in stages:
             shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
             figures.update(release(book, env, work))
@@ -333,6 +366,35 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
         if "tagged" in stages:
             figures["tagged_write"] = tagged_write(book)
     return figures
+
+
+def digital(publish: list[str], book: Path, cache: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
+    """Every format (`--jobs 2`: print, pdf, epub), each edition laid out in one pass (PUBLISH_PARTS=off) and in
+    parts, same run: from an empty cache, then after one paragraph of one profile was edited (undone after)."""
+    out: dict[str, Any] = {}
+    profile = sorted((book / "profiles").glob("*.yaml"))[len(list((book / "profiles").glob("*.yaml"))) // 2]
+    original = profile.read_text(encoding="utf-8")
+    m = re.search(r"\n( +- )([A-Z][^\n]{40,})\n", original)   # the first paragraph of prose
+    assert m is not None
+    for mode in ("off", "on"):
+        shutil.rmtree(cache, ignore_errors=True)
+        profile.write_text(original, encoding="utf-8")
+        run_env = {**env, "PUBLISH_PARTS": mode}
+        target = work / f"digital-{mode}"
+        full = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
+        profile.write_text(original.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
+        edit = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
+        name = "parts" if mode == "on" else "one_layout"
+        out[name] = {"pages": pages(target), "full_s": round(full["wall"], 2), "full_cpu_s": round(full["cpu"], 2),
+                     "peak_rss_mb": round(full["rss_mb"], 1),
+                     "ms_per_page": round(1000 * full["wall"] / pages(target), 1),
+                     "cpu_ms_per_page": round(1000 * full["cpu"] / pages(target), 1),
+                     "one_paragraph_s": round(edit["wall"], 2), "one_paragraph_cpu_s": round(edit["cpu"], 2),
+                     "one_paragraph_share": round(edit["wall"] / full["wall"], 3),
+                     "one_paragraph_cpu_share": round(edit["cpu"] / full["cpu"], 3),
+                     "bytes": sum(p.stat().st_size for p in target.rglob("*.pdf"))}
+    profile.write_text(original, encoding="utf-8")
+    return out
 
 
 def main() -> None:

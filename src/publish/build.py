@@ -171,13 +171,13 @@ def build(project: Project, root: Path, options: BuildOptions = BuildOptions(), 
           progress: Reporter | Callable[[str], None] | None = None) -> list[Artifact]:
     """Every edition × format asked for, from the project's edition cache or built and stored there, then
     placed under ``options.out`` (default: the project's build folder; with ``cache_only``, nowhere)."""
-    from .release.stamp import Stamps
+    from .release.stamp import Stamps, answered, build_options
 
     report = progress if isinstance(progress, Reporter) else _Lines(progress) if progress else Reporter()
-    stamps, asked = Stamps(project, root), _asked(options)
+    stamps, asked = Stamps(project, root), build_options(options)
     known = stamps.answer("build", asked)
     if known is not None:   # nothing changed since the last build with these options: not a file read
-        return _answered(project, known, report)
+        return answered(project, known, report)
     artifacts, plans, extra = _build(project, root, options, report)
     stamps.record("build", asked, {"artifacts": [a.data() for a in artifacts], "keys": [p.key for p in plans],
                                    "done": [[p.edition.id, p.done] for p in plans]},
@@ -242,25 +242,6 @@ def stamp_inputs(theme: Theme, editions: Iterable[Edition]) -> list[Path]:
             *(face.file()[0] for e in editions for face in fontset(e.locales, theme.fonts).faces())]
 
 
-def _asked(options: BuildOptions) -> dict[str, Any]:
-    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
-    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
-            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
-            "cache_only": options.cache_only, "cwd": os.getcwd()}
-
-
-def _answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
-    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
-    for key in known["keys"]:
-        with suppress(OSError):
-            os.utime(project.cache / "editions" / key / "result.json")
-    for edition, done in known["done"]:
-        report.begin(edition, 1)
-        report.step(edition, "done", "unchanged, from the cache" + done)
-    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
-                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]
-
-
 @dataclass
 class _Plan:
     edition: Edition
@@ -320,6 +301,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
     if not plans:
         return
     jobs_list: list[Job] = []
+    part_jobs: list[Any] = []
     derived: list[tuple[str, Path, Path]] = []
     prepared: dict[str, Prepared] = {}
     with _scratch_folder(project) as tmp:
@@ -338,12 +320,17 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
             # the print file is derived from the digital one: that is written (and cached) with it
             pdf = folder / "pdf" if "pdf" in plan.missing or printed is not None else None
             if pdf or starts_wanted:
-                jobs_list.append(Job(edition.id, p.html, p.css, pdf, printed, p.when))
+                part_job = _parts(p, sources, theme, pdf, printed, folder)
+                if part_job is not None:
+                    part_jobs.append(part_job)   # laid out in parts (publish.render.partbuild)
+                else:
+                    jobs_list.append(Job(edition.id, p.html, p.css, pdf, printed, p.when))
         root_dir = sources.root.resolve()
         args = (sources.book.trim, root_dir, [root_dir], theme, sources.book.printer.profile)
         layouts: dict[str, tuple] = {p.edition.id: s for p in plans if (s := p.cached_starts()) is not None}
         pages: dict[tuple[str, str], int] = {}
         left = Counter(job.edition for job in jobs_list)
+        left.update(job.name for job in part_jobs)
 
         def collected(edition: str | None) -> None:
             """Each edition is finished and stored as soon as its last file is rendered (the others go on)."""
@@ -358,9 +345,30 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
         for edition_id, digital, target in derived:   # before the jobs: these editions wait for nothing else
             pages[(edition_id, "print")] = _derive(digital, target, sources.book.printer.profile)
             report.step(edition_id, "print.pdf derived", f"{pages[(edition_id, 'print')]} pages, from the cached PDF")
-        errors = _run_jobs(jobs_list, args, options.jobs, report, layouts, pages, collected)
+        errors = _run_jobs(jobs_list, args, options.jobs, report, layouts, pages, collected,
+                           part_jobs=part_jobs, cache=project.cache)
         if errors:
             raise RenderError(errors)
+
+
+def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
+           folder: Path) -> Any:  # noqa: ANN401
+    """With ``PUBLISH_PARTS=on``, the edition ``p`` laid out as independent parts (the digital PDF to ``pdf``,
+    the print one derived to ``printed``, the page map); None (one layout) otherwise or when it cannot be
+    split. Not the default yet: each part embeds its own font subsets (3–7× larger PDFs) until the assembly
+    merges them; bench/scale compares the two paths in one run."""
+    from .prepress.profiles import profile
+    from .render import partbuild
+    from .render.pdf import FORMATS
+
+    if os.environ.get("PUBLISH_PARTS", "").lower() != "on":
+        return None
+    root = sources.root.resolve()
+    setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,
+                            partbuild.layout_digest(sources, theme))
+    return partbuild.edition_job(p.edition.id, p.html, setup, p.when, pdf or folder / "layout.pdf",
+                                 print_target=printed, printer=profile(sources.book.printer.profile),
+                                 digital_wanted=pdf is not None)
 
 
 def _finish(project: Project, sources: Sources, theme: Theme, plan: _Plan, p: Prepared, tmp: Path,
@@ -394,14 +402,35 @@ def _finish(project: Project, sources: Sources, theme: Theme, plan: _Plan, p: Pr
 
 def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  # type: ignore[type-arg]
               layouts: dict[str, tuple], pages: dict[tuple[str, str], int],  # type: ignore[type-arg]
-              collected: Callable[[str | None], None]) -> list[Problem]:
+              collected: Callable[[str | None], None], *, part_jobs: list[Any] = (),  # type: ignore[assignment]
+              cache: Path | None = None) -> list[Problem]:
     """Render every job (``collected`` is called once all are submitted, then with each job's edition as its
-    file is in); the problems of the jobs that failed."""
+    file is in) and every edition laid out in parts (:mod:`publish.render.partbuild`, in the same pool); the
+    problems of the jobs that failed."""
+    from .render import partbuild
+
     errors: list[Problem] = []
     folders = {t.parent for job in jobs_list for t in (job.target, job.print_target) if t is not None}
-    with _workers(jobs if len(jobs_list) > 1 else 1, folders) as pool:
+    folders |= {job.target.parent for job in part_jobs}
+    with _workers(jobs if len(jobs_list) + 2 * len(part_jobs) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         collected(None)
+        if part_jobs:
+            try:
+                for part_job in partbuild.run(part_jobs, cache or Path("."), pool):
+                    name, done = part_job.name, part_job.done
+                    assert done is not None
+                    layouts[name] = done.starts
+                    if part_job.digital_wanted:
+                        pages[(name, "pdf")] = done.pages
+                        report.step(name, "pdf rendered", f"{done.pages} pages, in {len(part_job.parts)} parts "
+                                    f"({len(part_job.relaid)} laid out)")
+                    if done.printed is not None:
+                        pages[(name, "print")] = done.printed
+                        report.step(name, "print.pdf derived", f"{done.printed} pages, the same layout")
+                    collected(name)
+            except RenderError as exc:
+                errors += exc.problems
         for job, future in pending:
             try:
                 result = future.result() if future else _render(job, *args)

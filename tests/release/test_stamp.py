@@ -125,3 +125,48 @@ def test_a_fresh_input_is_not_trusted(book: Path, tmp_path: Path) -> None:
     assert stamps.record("test", {}, {"ok": 3}, outputs=[])
     new.unlink()                                                      # a file removed changes its folder
     assert stamps.answer("test", {}) is None
+
+
+@pytest.mark.slow
+def test_a_release_validates_each_edition_once_and_a_no_op_release_reads_nothing(book: Path, tmp_path: Path) -> None:
+    import json
+
+    from publish.release import cache as cache_mod
+    from publish.release.bundle import ReleaseOptions, release
+    from publish.release.certify import check_and_certify
+    from publish.sources import load_book
+
+    project = project_at(tmp_path)
+    steps = Steps()
+    first = release(project, book, ReleaseOptions("1.0.0", out=tmp_path / "dist"), progress=steps)
+    assert [s[0] for s in steps.seen if s[1] == "validated"] == ["en"]
+    (entry,) = [cache_mod.Entry(p.parent) for p in (tmp_path / ".publish-cache" / "editions").glob("*/result.json")]
+    checked = entry.result["validators"]
+    assert set(checked) == {"print", "pdf", "epub", "cover"}
+    # the same EPUB checked the one-process-per-file way (the build's bytes again, from a cache of its own)
+    other = project_at(tmp_path, cache=tmp_path / "other-cache")
+    (epub,) = [a.path for a in build(other, book, BuildOptions(formats=("epub",), out=tmp_path / "other"))]
+    alone = check_and_certify(load_book(book), {"en": epub}, cache=other.cache, work=tmp_path / "work")["en"]
+    assert {r.tool: r.data() for r in alone.reports} == checked["epub"]
+    assert epub.read_bytes() == entry.file("epub").read_bytes()          # certified alike
+    # a no-op release: answered by its stamp, nothing read or written
+    before = stats(first.folder)
+    steps = Steps()
+    again, opened = opened_by(release, project, book, ReleaseOptions("1.0.0", out=tmp_path / "dist"), progress=steps)
+    assert again.unchanged and again.folder == first.folder and again.problems == first.problems
+    assert [p for p in opened if p.startswith(str(tmp_path)) and "/stamps/" not in p] == []
+    assert stats(first.folder) == before and steps.seen == []
+    # another bundle of the same editions: from the cache, not validated again
+    steps = Steps()
+    other_bundle = release(project, book, ReleaseOptions("1.0.0", out=tmp_path / "dist2"), progress=steps)
+    assert not [s for s in steps.seen if s[1] == "validated"] and other_bundle.rebuilt == ()
+    assert json.loads((other_bundle.folder / "manifest.json").read_text(encoding="utf-8")) == \
+        json.loads((first.folder / "manifest.json").read_text(encoding="utf-8"))
+    # a changed source: that edition is rebuilt and validated again
+    profile = book / "profiles" / "wang-fang.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("A Life in Hematology", "A Life in Haematology"),
+                       encoding="utf-8")
+    settle(tmp_path / "books")
+    steps = Steps()
+    changed = release(project, book, ReleaseOptions("1.0.0", out=tmp_path / "dist3"), progress=steps)
+    assert changed.rebuilt == ("en",) and [s[0] for s in steps.seen if s[1] == "validated"] == ["en"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import weasyprint
 from weasyprint.draw import text as draw_text
+from weasyprint.layout import block as layout_block
 from weasyprint.layout import inline as layout_inline
 from weasyprint.pdf import tags
 from weasyprint.text import line_break
@@ -42,6 +43,13 @@ def test_pinned_version_and_patched_internals() -> None:
     assert callable(tags._build_box_tree)
     # after line breaking a text box's layout holds its own text, deactivated: copied, not re-shaped
     assert "deactivate" in line_break.first_line_metrics.__code__.co_names
+    # hyphenate-limit-lines: block layout takes iter_line_boxes from its module globals, text boxes are
+    # split by inline's split_first_line, which reads style["hyphens"]
+    assert layout_block.iter_line_boxes is layout_inline.iter_line_boxes
+    assert "iter_line_boxes" in layout_block._linebox_layout.__code__.co_names
+    assert "split_first_line" in layout_inline.split_text_box.__code__.co_names
+    assert "hyphens" in line_break.split_first_line.__code__.co_consts
+    assert list(inspect.signature(line_break.split_first_line).parameters)[:2] == ["text", "style"]
 
 
 def test_flate_level_reaches_pydyfs_streams() -> None:
@@ -63,7 +71,12 @@ def test_context_restores_weasyprint() -> None:
     justify, set_text = layout_inline.justify_line, line_break.Layout.set_text
     with weasy.inter_character():
         assert layout_inline.justify_line is not justify
+    iter_lines, split = layout_block.iter_line_boxes, layout_inline.split_first_line
+    with weasy.inter_character():
+        assert layout_inline.justify_line is not justify
+        assert layout_block.iter_line_boxes is not iter_lines and layout_inline.split_first_line is not split
     assert layout_inline.justify_line is justify and line_break.Layout.set_text is set_text
+    assert layout_block.iter_line_boxes is iter_lines and layout_inline.split_first_line is split
 
 
 def _render(tmp_path: Path, html_body: str, *, justify: bool = True) -> tuple[Path, list[list[tuple[str, float]]]]:
@@ -127,3 +140,40 @@ def test_spans_and_punctuation_markup(tmp_path: Path) -> None:
     assert chars[i + 1]["origin"][0] - chars[i]["origin"][0] < 6.5   # the colon set half-width (+ spacing)
     out = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "".join(out.split()) == source
+
+
+LADDER = ("Interventional radiologists collaborated internationally, standardizing extraordinarily "
+          "sophisticated multidisciplinary methodologies, characterizing immunotherapeutic combinations, "
+          "and disseminating comprehensive recommendations throughout participating institutions.") * 2
+
+
+def _hyphen_ends(path: Path) -> list[bool]:
+    with pymupdf.open(str(path)) as doc:
+        texts = ["".join(span["text"] for span in line["spans"]).rstrip()
+                 for block in doc[0].get_text("dict")["blocks"] for line in block.get("lines", ())]
+    return [text[-1] in "-\u2010" for text in texts if text]
+
+
+def _longest_run(ends: list[bool]) -> int:
+    best = run = 0
+    for end in ends:
+        run = run + 1 if end else 0
+        best = max(best, run)
+    return best
+
+
+def test_no_more_than_two_hyphenated_lines(tmp_path: Path) -> None:
+    """hyphenate-limit-lines: 2. The same narrow paragraph WeasyPrint alone sets with a ladder of eight
+    hyphens has none longer than two; it is still hyphenated, and its text is unchanged."""
+    css = weasyprint.CSS(string="@page { size: 80mm 200mm; margin: 10mm } html { font-family: 'EB Garamond 12';"
+                                " font-size: 10pt } p { text-align: justify; hyphens: auto; width: 34mm; margin: 0 }")
+    html = f'<html lang="en"><body><p>{LADDER}</p></body></html>'
+    bare, limited = tmp_path / "bare.pdf", tmp_path / "limited.pdf"
+    weasyprint.HTML(string=html).write_pdf(str(bare), stylesheets=[css])
+    with weasy.inter_character():
+        weasyprint.HTML(string=html).write_pdf(str(limited), stylesheets=[css])
+    assert _longest_run(_hyphen_ends(bare)) >= 3    # the paragraph does make a ladder
+    ends = _hyphen_ends(limited)
+    assert _longest_run(ends) == 2 and sum(ends) >= 5, ends
+    text = subprocess.run(["pdftotext", str(limited), "-"], capture_output=True, text=True, check=True).stdout
+    assert "".join(text.replace("\u2010\n", "").split()) == "".join(LADDER.split())

@@ -12,10 +12,17 @@ figures can be taken of any renderer's output. Per edition it reports:
 - ``start_space`` / ``end_space``: a line starting (ending) with a Latin run pushed in (out) by the
   quarter-em CJK–Latin space;
 - ``past_edge``: lines reaching more than 0.05 em past the column edge (a line ending in a closing
-  mark ends half an em after the mark's origin: its blank half may be cut at the line end);
-- ``unindented``: paragraphs (found after a heading or a vertical gap) whose first line has no indent;
-- ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines;
-- ``heading_orphans``: Chinese headings whose last line is a single Han character.
+  mark ends half an em after the mark's origin: its blank half may be cut at the line end); a line
+  across both columns of the bilingual edition (a speaker label above its pair: nothing of the other
+  column beside it) is held to the far column's edge instead;
+- ``unindented``: paragraphs (found after a heading or a vertical gap) whose first line has no indent
+  (a bold line of its own without closing punctuation is a label, not a paragraph);
+- ``hyphen_runs``: English: runs of three or more consecutive hyphenated lines (``hyphenated``: lines
+  ending with a hyphen after a letter);
+- ``heading_orphans``: Chinese headings whose last line is a single Han character;
+- ``loose``: Chinese body lines justified with more than a quarter em between Han characters;
+- ``foot_headings`` / ``foot_labels``: pages ending on a heading, or on a bold body-size line (an
+  interview speaker label or question) whose text goes on on the next page in roman.
 
 Columns: a line is Chinese when a third of its characters are CJK, or when it has two and starts
 in the Chinese column. Column edges are the most common
@@ -71,6 +78,7 @@ class Line:
     text: str
     origins: list[float]
     lang: str = ""
+    bold: bool = False  # most of its characters in a bold face
 
     @property
     def em(self) -> float:
@@ -95,7 +103,11 @@ class Figures:
     paragraphs: int = 0
     unindented: int = 0
     hyphen_runs: int = 0
+    hyphenated: int = 0
     heading_orphans: int = 0
+    loose: int = 0
+    foot_headings: int = 0
+    foot_labels: int = 0
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def note(self, kind: str, line: Line) -> None:
@@ -112,11 +124,11 @@ def read_lines(path: Path) -> list[Line]:
         for number, page in enumerate(doc, 1):
             raw = page.get_text("rawdict")
             for block in raw["blocks"]:
-                for line in block.get("lines", ()):
-                    chars = [c for span in line["spans"] for c in span["chars"]]
-                    if not chars or line["dir"] != (1.0, 0.0):
-                        continue
-                    sizes = Counter(round(span["size"], 1) for span in line["spans"] for _ in span["chars"])
+                for spans in _baselines(block):
+                    chars = [c for span in spans for c in span["chars"]]
+                    sizes = Counter(round(span["size"], 1) for span in spans for _ in span["chars"])
+                    heavy = sum(len(span["chars"]) for span in spans
+                                if span["flags"] & 16 or "bold" in span["font"].lower())
                     while chars and chars[0]["c"].isspace():
                         chars.pop(0)
                     while chars and chars[-1]["c"].isspace():
@@ -125,11 +137,30 @@ def read_lines(path: Path) -> list[Line]:
                         continue
                     out.append(Line(number, chars[0]["bbox"][0], chars[-1]["bbox"][2], chars[0]["origin"][1],
                                     sizes.most_common(1)[0][0], "".join(c["c"] for c in chars),
-                                    [c["origin"][0] for c in chars]))
+                                    [c["origin"][0] for c in chars], bold=2 * heavy > sum(sizes.values())))
     for line in out:
         cjk = sum(is_cjk(ch) for ch in line.text)
         line.lang = "zh" if cjk * 3 >= len(line.text.replace(" ", "")) else "en"
     return out
+
+
+def _baselines(block: dict) -> list[list[dict]]:
+    """The spans of a text block's horizontal lines, fragments on one baseline joined: PyMuPDF splits a
+    line where a gap is wide (a loosely justified line "然 · 通 讯 》（ Nature" comes as six lines)."""
+    rows: list[list[dict]] = []
+    last_y, last_size = None, 0.0
+    for line in block.get("lines", ()):
+        spans = [span for span in line["spans"] if span["chars"]]
+        if not spans or line["dir"] != (1.0, 0.0):
+            continue
+        y, size = spans[0]["chars"][0]["origin"][1], spans[0]["size"]
+        if rows and last_y is not None and abs(y - last_y) < 0.1 * max(size, last_size) \
+                and spans[0]["chars"][0]["origin"][0] > rows[-1][-1]["chars"][-1]["origin"][0]:
+            rows[-1].extend(spans)
+        else:
+            rows.append(spans)
+        last_y, last_size = y, size
+    return rows
 
 
 def _mode(values: list[float]) -> float:
@@ -142,7 +173,8 @@ def measure(path: Path, langs: tuple[str, ...] = ("zh", "en")) -> dict[str, Figu
     left = {parity: _mode([ln.x0 for ln in lines if ln.lang == "zh" and ln.page % 2 == parity] or [0.0])
             for parity in (0, 1)}
     for ln in lines:
-        if ln.lang == "en" and sum(map(is_cjk, ln.text)) >= 2 and 0 <= ln.x0 - left[ln.page % 2] < 2.6 * ln.size:
+        if ln.lang == "en" and sum(map(is_cjk, ln.text)) >= 2 \
+                and -0.2 * ln.size <= ln.x0 - left[ln.page % 2] < 2.6 * ln.size:
             ln.lang = "zh"
     return {lang: _measure_lang(lines, lang) for lang in langs
             if any(ln.lang == lang for ln in lines)}
@@ -190,6 +222,8 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
         last = nxt is None or id(nxt) not in body_ids or starts_paragraph(ln, nxt)
         flags.append((ln, start, last))
     hyphenated_run = 0
+    # the other language's lines (bilingual: the other column) and its column's far edge per page side
+    others = [ln for ln in all_lines if ln.lang != lang and ln.size >= 0.82 * body_size]
     for ln, start, last in flags:
         left, right = edges[ln.page % 2]
         fig.lines += 1
@@ -202,6 +236,9 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
                 fig.prohibited += 1
                 fig.note("prohibited", ln)
             _pairs(ln, fig)
+            if _han_spacing(ln) > 0.25 * em:
+                fig.loose += 1
+                fig.note("loose", ln)
             if is_latin(text[0]) and 0.1 * em < ln.x0 - left < 0.5 * em:
                 fig.start_space += 1
                 fig.note("start_space", ln)
@@ -218,10 +255,12 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
             fig.short_mean_em += short_by
             fig.short_max_em = max(fig.short_max_em, short_by)
             fig.note("short", ln)
-        if end - right > 0.05 * em:
+        if end - right > 0.05 * em and not _spanning(ln, end, right, others, em):
             fig.past_edge += 1
             fig.note("past_edge", ln)
-        if start:
+        if start and last and ln.bold and text[-1] not in FINAL | CLOSING_MARKS:
+            pass   # a bold line of its own with no closing punctuation: a label (bilingual speaker)
+        elif start:
             fig.paragraphs += 1
             if ln.x0 - left < 0.5 * em and lang == "zh":
                 fig.unindented += 1
@@ -233,6 +272,7 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
                 fig.note("single_last", ln)
         if lang == "en":
             if text[-1] in "-\u2010" and len(text) > 1 and text[-2].isalpha():
+                fig.hyphenated += 1
                 hyphenated_run += 1
                 if hyphenated_run == 3:
                     fig.hyphen_runs += 1
@@ -247,11 +287,53 @@ def _measure_lang(all_lines: list[Line], lang: str) -> Figures:
                     and 0 < ln.y - prev.y < 2 * ln.size):
                 fig.heading_orphans += 1
                 fig.note("heading_orphans", ln)
+    _page_feet(mine, body_size, fig)
     if fig.short:
         fig.short_mean_em = round(fig.short_mean_em / fig.short, 2)
     fig.short_max_em = round(fig.short_max_em, 2)
     fig.short_share = round(100 * fig.short / max(1, fig.lines), 1)
     return fig
+
+
+def _page_feet(mine: list[Line], body_size: float, fig: Figures) -> None:
+    """A heading, or a bold line (an interview speaker label, a question) ending a page while its text
+    goes on on the next page: the language's lowest line of the page, page furniture aside."""
+    pages: dict[int, list[Line]] = {}
+    for ln in mine:
+        if ln.size >= 0.82 * body_size:
+            pages.setdefault(ln.page, []).append(ln)
+    for number, lines in pages.items():
+        following = pages.get(number + 1)
+        if not following:
+            continue
+        foot = max(lines, key=lambda ln: ln.y)
+        top = min(following, key=lambda ln: ln.y)
+        if sum(abs(ln.size - body_size) < 0.05 for ln in lines) < 3:
+            continue   # a display page (title, half-title): its last line is no heading left behind
+        if foot.size > 1.05 * body_size:
+            fig.foot_headings += 1
+            fig.note("foot_headings", foot)
+        elif foot.bold and abs(foot.size - body_size) < 0.05 and not top.bold:
+            fig.foot_labels += 1
+            fig.note("foot_labels", foot)
+
+
+def _spanning(ln: Line, end: float, right: float, others: list[Line], em: float) -> bool:
+    """A line across both columns (bilingual: a speaker label above its pair) is not a column line: it
+    reaches past the gutter with nothing of the other column beside it, and ends within the far column
+    (the edge of the other language's lines on that page)."""
+    beside = [o for o in others if o.page == ln.page and abs(o.y - ln.y) < 0.6 * em and o.x0 > right]
+    if beside or end - right < 0.5 * em:
+        return False
+    far = [o.x1 for o in others if o.page % 2 == ln.page % 2 and o.x0 > right]
+    return bool(far) and end <= _mode(far) + 0.05 * em
+
+
+def _han_spacing(ln: Line) -> float:
+    """The line's justification spacing: the median advance between two Han characters, less 1 em."""
+    text, xs = ln.text, ln.origins
+    han = [xs[i + 1] - xs[i] - ln.em for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
+    return max(0.0, statistics.median(han)) if han else 0.0
 
 
 def _pairs(ln: Line, fig: Figures) -> None:

@@ -23,10 +23,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, atomic
+
+if TYPE_CHECKING:
+    from ..build import Artifact, BuildOptions
+    from ..progress import Reporter
+    from ..project import Project
 
 TOOLKIT = Path(__file__).resolve().parent.parent
 RACY_S = 2.0
@@ -98,9 +104,10 @@ class Stamps:
         for folder in (self.book, p.locales / book, *sorted(p.locales.glob(f"*/LC_MESSAGES/{book}")), p.themes,
                        TOOLKIT):
             _walk(folder, found)
-        # folders whose listing matters (a new locale, a package installed), not their whole trees
+        # folders whose listing matters (a new locale, a package installed), not their whole trees; of the
+        # Python path only the installation folders (the script's or working folder changes with any output)
         for folder in (p.locales, *sorted(p.locales.glob("*")), *sorted(p.locales.glob("*/LC_MESSAGES")),
-                       *(Path(e) for e in sys.path if e)):
+                       *(Path(e) for e in sys.path if e.endswith(("site-packages", "dist-packages")))):
             found.setdefault(str(folder), _stat(folder) or [])
         if p.file is not None:
             found[str(p.file)] = _stat(p.file) or []
@@ -148,5 +155,25 @@ class Stamps:
         atomic.write_bytes(self._file(kind, options), json.dumps(data, sort_keys=True).encode("utf-8"))
         return True
 
-    def forget(self, kind: str, options: dict[str, Any]) -> None:
-        self._file(kind, options).unlink(missing_ok=True)
+
+def build_options(options: BuildOptions) -> dict[str, Any]:
+    """What a build's stamp is for: every option but ``jobs`` (and the folder relative paths start from)."""
+    return {"editions": options.editions, "formats": options.formats, "draft": options.draft,
+            "exclude": sorted(options.exclude), "out": str(options.out), "profile": options.profile,
+            "cache_only": options.cache_only, "cwd": os.getcwd()}
+
+
+def answered(project: Project, known: dict[str, Any], report: Reporter) -> list[Artifact]:
+    """A build's stamped answer: its artifacts, their entries marked as used (for the eviction)."""
+    from datetime import datetime
+
+    from ..build import Artifact
+
+    for key in known["keys"]:
+        with suppress(OSError):
+            os.utime(project.cache / "editions" / key / "result.json")
+    for edition, done in known["done"]:
+        report.begin(edition, 1)
+        report.step(edition, "done", "unchanged, from the cache" + done)
+    return [Artifact(a["edition"], a["fmt"], Path(a["path"]), a["pages"], a["coverage"],
+                     datetime.fromisoformat(a["when"])) for a in known["artifacts"]]

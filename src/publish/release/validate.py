@@ -13,7 +13,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,23 +32,35 @@ def validated(entry: cache_mod.Entry) -> bool:
     return set(entry.result.get("validators", {})) == wanted(entry) and entry.has(("ace",))
 
 
-def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry) -> tuple[list[tuple[str, Report]],  # noqa: ANN401
-                                                                                dict[str, object]]:
-    """Fonts, structure, Matterhorn, pdfcpu and the print preflight of one edition's PDFs."""
+def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Executor) \
+        -> Callable[[], tuple[list[tuple[str, Report]], dict[str, object]]]:  # noqa: ANN401 - Sources
+    """Fonts, structure, Matterhorn, pdfcpu and the print preflight of one edition's PDFs, started in
+    ``pool`` (three at once: in-process checks, pdfcpu, the preflight); a function that waits for them."""
     from .pdfcheck import check_pdf
     from .preflight import pdfcpu_strict, print_preflight
     from .validators import matterhorn
 
-    ran = [(f, report) for f in ("print", "pdf") for report in check_pdf(entry.file(f))]
-    ran.append(("pdf", matterhorn(entry.file("pdf"))))
-    extra: dict[str, object] = {}
-    if entry.has(["cover"]):   # the print preflight: the interior and its cover wrap
-        files = {f: entry.file(f) for f in ("print", "cover")}
-        ran += [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]
-        ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
-        ran += print_preflight(sources, edition_id, files, extra | {"pages": entry.result["pages"]})
-        extra["spine_mm"] = entry.result.get("spine_mm")
-    return ran, extra
+    cover = entry.has(["cover"])
+    files = {f: entry.file(f) for f in ("print", "pdf", "cover")}
+
+    def own() -> list[tuple[str, Report]]:
+        ran = [(f, report) for f in ("print", "pdf") for report in check_pdf(files[f])]
+        ran.append(("pdf", matterhorn(files["pdf"])))
+        if cover:
+            ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
+        return ran
+
+    started = [pool.submit(own)]
+    if cover:   # the print preflight: the interior and its cover wrap
+        started.append(pool.submit(lambda: [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]))
+        started.append(pool.submit(print_preflight, sources, edition_id, {f: files[f] for f in ("print", "cover")},
+                                   {"pages": entry.result["pages"]}))
+
+    def results() -> tuple[list[tuple[str, Report]], dict[str, object]]:
+        ran = [item for future in started for item in future.result()]
+        return ran, ({"spine_mm": entry.result.get("spine_mm")} if cover else {})
+
+    return results
 
 
 class Validation:
@@ -59,7 +71,7 @@ class Validation:
         self.sources, self.cache, self.work, self.done = sources, cache, work, done
         self.servers = Servers()
         self.editions = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="validate")
-        self.parts = ThreadPoolExecutor(max_workers=2 * max(1, jobs), thread_name_prefix="validator")
+        self.parts = ThreadPoolExecutor(max_workers=4 * max(1, jobs), thread_name_prefix="validator")
         self.futures: dict[str, Future[None]] = {}
         self.lock = threading.Lock()
 
@@ -68,8 +80,8 @@ class Validation:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         self.servers.__exit__(kind)
-        for pool in (self.editions, self.parts):
-            pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.editions, self.parts):   # stopped early (an error, Ctrl-C): the rest is not waited for
+            pool.shutdown(wait=kind is None, cancel_futures=True)
 
     def submit(self, edition_id: str, key: str) -> None:
         """Validate the entry ``key`` of ``edition_id`` (from a build's thread or the release's)."""
@@ -87,10 +99,10 @@ class Validation:
         copy = self.work / edition_id / f"{self.sources.book.id}-{edition_id}.epub"
         copy.parent.mkdir(parents=True)
         shutil.copyfile(entry.file("epub"), copy)   # checked (and certified) as a copy, then stored
-        pdfs = self.parts.submit(pdf_checks, self.sources, edition_id, entry)
+        pdfs = pdf_checks(self.sources, edition_id, entry, self.parts)
         checked: Checked = certify_one(self.sources, edition_id, copy, cache=self.cache, work=copy.parent,
                                        servers=self.servers, pool=self.parts)
-        ran, extra = pdfs.result()
+        ran, extra = pdfs()
         checks: dict[str, dict[str, object]] = {f: {} for f in wanted(entry)}
         for fmt, report in [*(("epub", r) for r in checked.reports), *ran]:
             checks[fmt][report.tool] = report.data()

@@ -65,12 +65,16 @@ class FontSet:
 
     def css(self) -> str:
         latin, serif, sans = (f'"{f.family}"' for f in self.faces())
+        # families set where the language changes (an element with its own lang) and inherited below it:
+        # ":lang(zh)" would also match every span of a heading (nobr, halt, the CJK–Latin margins) and set
+        # it in the body's serif inside a sans heading
         return f"""
 @page {{ font-family: {latin}, {serif}; }}
 html {{ font-family: {latin}, {serif}; }}
-:lang(zh) {{ font-family: {serif}, {latin}; }}
-:lang(en) {{ font-family: {latin}, {serif}; }}
-h1:lang(zh), h2:lang(zh), h3:lang(zh), .speaker:lang(zh) {{
+[lang|="zh"] {{ font-family: {serif}, {latin}; }}
+[lang|="en"] {{ font-family: {latin}, {serif}; }}
+h1:lang(zh), h2:lang(zh), h3:lang(zh), .speaker:lang(zh),
+h1 [lang|="zh"], h2 [lang|="zh"], h3 [lang|="zh"], .speaker [lang|="zh"] {{
   font-family: {sans}, {latin}; }}
 """
 

@@ -112,15 +112,16 @@ def autospace(html: str) -> str:
     return "".join(parts)
 
 
-def latin_lang(text: str, lang: str, xml: bool = False) -> Markup:
+def latin_lang(text: str, lang: str, xml: bool = False, spacing: bool = False) -> Markup:
     """Plain text (already safe to escape) with its Latin words marked ``lang="en"`` in Chinese text
-    (and ``xml:lang``, for XHTML documents written from a template, with ``xml``)."""
+    (and ``xml:lang``, for XHTML documents written from a template, with ``xml``); with ``spacing``,
+    Latin runs touching Han characters also get the quarter-em CJK–Latin space, as in running text."""
     html = str(escape(text))
     if not lang.startswith("zh"):
         return Markup(html)
     parts = _TAGS.split(html)
     for i in range(0, len(parts), 2):  # even parts are text, odd parts are tags and entities
-        parts[i] = _space_text(parts[i], spacing=False, xml=xml)
+        parts[i] = _space_text(parts[i], spacing=spacing, xml=xml)
     return Markup("".join(parts))
 
 

@@ -14,11 +14,17 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
   justify=True)``, as WeasyPrint does for word spacing), so the PDF shows the same glyphs with wider
   advances: the text layer is the source text, nothing inserted. Between text boxes (a span starts or
   ends at the gap) the following boxes are moved, as WeasyPrint's own ``add_word_spacing`` does.
+- :func:`inter_character` also keeps a block from ending more than two successive lines with a hyphen
+  (CSS Text 4 ``hyphenate-limit-lines: 2``, which WeasyPrint does not know): ``layout.block``'s
+  ``iter_line_boxes`` is followed line by line, and after two hyphenated lines ``split_first_line`` of
+  the next one runs with ``hyphens: manual``.
 - :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
 - :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
 - :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
   tagged PDF is written (WeasyPrint's tagger reads it for every structure element, and pydyf rebuilds
   the tuple of all pages on each read: pages × elements).
+- :func:`page_is_blank` — whether a laid-out page is an ``@page :blank`` one (``Page._page_box.page_type``),
+  for the assembly of independently laid-out parts (:mod:`publish.render.assemble`).
 - :func:`flate_level` — pydyf compresses every stream at zlib level 9; some streams of ours (the cover
   wrap's 450 KB content) take 0.6 s there and 0.04 s at zlib's default level 6, for 1% more bytes.
 
@@ -40,6 +46,7 @@ if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a differ
                       "check the internals it patches (see its docstring and tests/render/test_weasy.py)")
 
 from weasyprint.formatting_structure import boxes  # noqa: E402
+from weasyprint.layout import block as _block  # noqa: E402
 from weasyprint.layout import inline as _inline  # noqa: E402
 from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
 from weasyprint.text import line_break as _line_break  # noqa: E402
@@ -267,23 +274,97 @@ def _attributes(layout: Any) -> Any:  # noqa: ANN401
     return attrs
 
 
+# --------------------------------------------------------------------------------------------------
+# No more than two successive hyphenated lines (CSS Text 4 ``hyphenate-limit-lines: 2``)
+#
+# WeasyPrint lays out a block's lines one by one (``layout.block`` calls ``inline.iter_line_boxes``) and hyphenates a
+# line's last word in ``split_first_line`` when ``hyphens`` is ``auto``. While a block's last two lines
+# ended with a hyphen (the hyphenate character or a hard hyphen, "fine-/grained"), its next line is
+# broken with ``hyphens: manual`` (soft hyphens only): that word goes down whole, as a compositor
+# would set it. A block split by a page break starts counting again on the new page.
+
+HYPHENATE_LIMIT_LINES = 2
+
+
+class _Lines:
+    no_auto_hyphens = False
+
+
+def _last_text(box: Any) -> Any:  # noqa: ANN401 - a LineBox or InlineBox
+    """The line's last text box with text, or None when it ends with an atomic inline."""
+    for child in reversed(box.children):
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, boxes.TextBox):
+            if child.text.strip():
+                return child
+        elif isinstance(child, boxes.InlineBox):
+            if (found := _last_text(child)) is not None:
+                return found
+        else:
+            return None
+    return None
+
+
+def _ends_hyphenated(line: Any) -> bool:  # noqa: ANN401 - a LineBox
+    last = _last_text(line)
+    if last is None:
+        return False
+    text = last.text.rstrip()
+    # the hyphenate character, or a hard hyphen ("fine-/grained"): both make a ladder of hyphens
+    for mark in {last.style["hyphenate_character"], "-", "\u2010"}:
+        if mark and text.endswith(mark) and len(text) > len(mark) and text[-len(mark) - 1].isalpha():
+            return True
+    return False
+
+
+def _iter_line_boxes(context: Any, box: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:  # noqa: ANN401
+    lines = _ORIGINAL_ITER_LINE_BOXES(context, box, *args, **kwargs)
+    run = 0
+    while True:
+        saved = _Lines.no_auto_hyphens
+        _Lines.no_auto_hyphens = run >= HYPHENATE_LIMIT_LINES
+        try:
+            item = next(lines)
+        except StopIteration:
+            return
+        finally:
+            _Lines.no_auto_hyphens = saved
+        run = run + 1 if _ends_hyphenated(item[0]) else 0
+        yield item
+
+
+def _split_first_line(text: str, style: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    if _Lines.no_auto_hyphens and style["hyphens"] == "auto":
+        style = style.copy()
+        style["hyphens"] = "manual"
+    return _ORIGINAL_SPLIT_FIRST_LINE(text, style, *args, **kwargs)
+
+
 _ORIGINAL_JUSTIFY = _inline.justify_line
 _ORIGINAL_TEXT_ALIGN = _inline.text_align
 _ORIGINAL_SET_TEXT = _line_break.Layout.set_text
+_ORIGINAL_ITER_LINE_BOXES = _block.iter_line_boxes
+_ORIGINAL_SPLIT_FIRST_LINE = _inline.split_first_line
 
 
 @contextmanager
 def inter_character() -> Iterator[None]:
-    """While active (layout and drawing), Chinese lines are justified between characters."""
+    """While active (layout and drawing), Chinese lines are justified between characters, and no
+    block has more than two successive hyphenated lines."""
     _inline.justify_line = _justify_line
     _inline.text_align = _text_align
     _line_break.Layout.set_text = _set_text  # type: ignore[method-assign]
+    _block.iter_line_boxes = _iter_line_boxes
+    _inline.split_first_line = _split_first_line
     try:
         yield
     finally:
         _inline.justify_line = _ORIGINAL_JUSTIFY
         _inline.text_align = _ORIGINAL_TEXT_ALIGN
         _line_break.Layout.set_text = _ORIGINAL_SET_TEXT  # type: ignore[method-assign]
+        _block.iter_line_boxes = _ORIGINAL_ITER_LINE_BOXES
+        _inline.split_first_line = _ORIGINAL_SPLIT_FIRST_LINE
 
 
 # --------------------------------------------------------------------------------------------------
@@ -406,3 +487,12 @@ def _text_boxes(box: Any) -> Iterator[Any]:  # noqa: ANN401
         return
     for child in getattr(box, "children", ()):
         yield from _text_boxes(child)
+
+
+# --------------------------------------------------------------------------------------------------
+# A laid-out page's kind (for the assembly of independently laid-out parts)
+
+
+def page_is_blank(page: Any) -> bool:  # noqa: ANN401 - a weasyprint.Page
+    """Whether WeasyPrint made the page blank (a ``break-before: right`` left it empty: ``@page :blank``)."""
+    return bool(page._page_box.page_type.blank)
