@@ -39,8 +39,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     import resource
     import shutil
 
-    if cmd[1:2] == ["build"]:   # from an empty edition cache, every time
-        shutil.rmtree(ROOT / ".publish-cache" / "editions", ignore_errors=True)
+    if cmd[1:2] == ["build"]:   # from an empty edition cache (and no stamp of a previous build), every time
+        for folder in ("editions", "stamps"):
+            shutil.rmtree(ROOT / ".publish-cache" / folder, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
