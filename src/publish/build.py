@@ -8,29 +8,22 @@ atomically.
 
 from __future__ import annotations
 
-import html as html_lib
 import os
-import re
-import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import atomic
-from .errors import CatalogError, Location, Problem, RenderError, Severity, relpath
+from .edition import Prepared, check_catalogues, edition_date, prepare, select, without
+from .errors import Location, Problem, RenderError, Severity, relpath
 from .progress import Reporter
+from .workers import place, scratch_folder, workers
 
 if TYPE_CHECKING:   # the engine is imported when it runs: a no-op build answers before (release/stamp.py)
-    from .catalogs.extract import Layout
-    from .catalogs.localize import Coverage
     from .model import Edition
     from .project import Project
-    from .render.fonts import FontSet
     from .render.pagemap import PageStart
     from .sources import Sources
     from .theme import Theme
@@ -89,75 +82,6 @@ class Artifact:
                 "coverage": self.coverage, "when": self.when.isoformat()}
 
 
-def edition_date(project: Project, sources: Sources, edition: Edition, theme: Theme) -> datetime:
-    """The build date of one edition: newest commit of the book, its theme and its own catalogues."""
-    inputs = project.edition_inputs(sources.root, sources.book.id, edition.locales, sources.book.source_locale)
-    return project.source_date(*inputs, *theme.files())
-
-
-def select(sources: Sources, names: tuple[str, ...]) -> list[Edition]:
-    known = {e.id: e for e in sources.book.editions}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise RenderError(f"unknown edition(s) {', '.join(unknown)}; the book has {', '.join(known)}",
-                          Location(str(sources.root / "book.yaml")))
-    return [known[n] for n in names] if names else list(known.values())
-
-
-def without(sources: Sources, exclude: tuple[str, ...]) -> Sources:
-    """The book less the profiles the editor leaves out of this build or release."""
-    from dataclasses import replace
-
-    unknown = sorted(set(exclude) - {p.id for p in sources.profiles})
-    if unknown:
-        raise RenderError(f"cannot exclude {', '.join(unknown)}: not a profile of this book",
-                          Location(str(sources.root / "book.yaml"), field="profiles"))
-    if not exclude:
-        return sources
-    kept = tuple(p for p in sources.profiles if p.id not in exclude)
-    if not kept:
-        raise RenderError("every profile is excluded: nothing to publish", Location(str(sources.root / "book.yaml")))
-    return replace(sources, profiles=kept)
-
-
-def visible_text(html: str) -> str:
-    """The text an edition prints (for the glyph gate): tags dropped, entities decoded."""
-    body = html.split("<body", 1)[-1]
-    return html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
-
-
-@dataclass
-class Prepared:
-    edition: Edition
-    html: str
-    css: str
-    coverage: Coverage
-    view: dict[str, Any]
-    fonts: FontSet
-    when: datetime
-    problems: tuple[Problem, ...] = ()
-    """Warnings of the templating (a broken interface label shown in the source language)."""
-
-
-def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, *, draft: bool,
-            when: datetime | None = None) -> Prepared:
-    """Localise and template one edition, then run the glyph gate on it."""
-    from .catalogs.localize import Localizer
-    from .render.fonts import fontset, glyph_gate
-    from .render.html import render_html
-
-    layout = project.layout
-    when = when or edition_date(project, sources, edition, theme)
-    localizers = [Localizer.prepare(sources, loc, layout, project.cache) for loc in edition.locales]
-    fonts = fontset(edition.locales, theme.fonts)
-    result = render_html(sources, edition, localizers, project.cache, theme=theme, fmt="pdf", draft=draft,
-                         build_date=when.date(), fonts=fonts.names())
-    roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
-    glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
-    return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, when,
-                    result.problems)
-
-
 def _render(job: Job, trim, base: Path, roots: list[Path], theme: Theme, printer: str = "generic"):  # type: ignore[no-untyped-def] # noqa: ANN001
     from .prepress.profiles import profile
     from .render.pdf import FORMATS, render_pdf
@@ -197,7 +121,7 @@ def _build(project: Project, root: Path, options: BuildOptions, report: Reporter
     theme = resolve(project, sources)
     for fmt in options.formats:
         _suffix(fmt)
-    _check_catalogues(sources, chosen, project.layout)
+    check_catalogues(sources, chosen, project.layout)
     shared = cache_mod.shared_digest(sources, theme)
     plans: list[_Plan] = []
     for edition in chosen:
@@ -221,7 +145,7 @@ def _build(project: Project, root: Path, options: BuildOptions, report: Reporter
         for fmt in options.formats + (("cover",) if "print" in options.formats and entry.has(["cover"]) else ()):
             target = _target(options.out or project.build, sources, plan.edition, fmt, options.profile)
             if not options.cache_only:
-                _place(entry.file(fmt), target)
+                place(entry.file(fmt), target)
             artifacts.append(Artifact(plan.edition.id, fmt, entry.file(fmt) if options.cache_only else target,
                                       int(result["pages"].get(fmt, 0)), float(result["coverage"]), plan.when))
         detail = "unchanged, from the cache" if not plan.missing else f"{len(plan.missing)} file(s) built"
@@ -304,7 +228,7 @@ def _render_missing(project: Project, sources: Sources, theme: Theme, plans: lis
     part_jobs: list[Any] = []
     derived: list[tuple[str, Path, Path]] = []
     prepared: dict[str, Prepared] = {}
-    with _scratch_folder(project) as tmp:
+    with scratch_folder(project) as tmp:
         for plan in plans:
             edition = plan.edition
             p = prepared[edition.id] = prepare(project, sources, edition, theme, draft=options.draft, when=plan.when)
@@ -412,7 +336,7 @@ def _run_jobs(jobs_list: list[Job], args: tuple, jobs: int, report: Reporter,  #
     errors: list[Problem] = []
     folders = {t.parent for job in jobs_list for t in (job.target, job.print_target) if t is not None}
     folders |= {job.target.parent for job in part_jobs}
-    with _workers(jobs if len(jobs_list) + 2 * len(part_jobs) > 1 else 1, folders) as pool:
+    with workers(jobs if len(jobs_list) + 2 * len(part_jobs) > 1 else 1, folders) as pool:
         pending = [(job, pool.submit(_render, job, *args) if pool else None) for job in jobs_list]
         collected(None)
         if part_jobs:
@@ -471,99 +395,6 @@ def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, *, them
                            latin_font=p.fonts.latin, roots=[sources.root.resolve()], base=sources.root.resolve(),
                            when=p.when, draft=draft, theme=theme)
     return geo.spine
-
-
-@contextmanager
-def _workers(jobs: int, folders: set[Path]) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes that ignore Ctrl-C (the parent handles it), die with their parent, and are
-    killed when the build stops early (an error, Ctrl-C) instead of finishing their pages; their
-    temporary files in ``folders`` are then removed."""
-    if jobs <= 1:
-        yield None
-        return
-    pool = _Pool(max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),))
-    try:
-        yield pool
-    except BaseException:
-        processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            with suppress(OSError, AttributeError):
-                process.kill()
-        for process in processes:
-            with suppress(OSError, AttributeError, AssertionError):
-                process.join(10)
-        for folder in folders:
-            atomic.sweep(folder)
-        raise
-    pool.shutdown(wait=True)
-
-
-class _Pool(ProcessPoolExecutor):
-    def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def] # noqa: ANN002, ANN003
-        """Workers are forked here: SIGINT stays blocked until each has set its own handler."""
-        import signal
-
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            return super().submit(*args, **kwargs)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
-def _worker_start(parent: int) -> None:
-    import ctypes
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _check_catalogues(sources: Sources, chosen: list[Edition], layout: Layout) -> None:
-    """An edition in a language with no catalogue at all would be the source text under a
-    translated title: refuse it, located at the edition's locale in book.yaml."""
-    doc = sources.documents["book"]
-    problems = []
-    for edition in chosen:
-        i = sources.book.editions.index(edition)
-        for j, locale in enumerate(edition.locales):
-            folder = layout.root / locale / "LC_MESSAGES" / sources.book.id
-            if locale == sources.book.source_locale or any(folder.glob("*.po")):
-                continue
-            problems.append(Problem(doc.locate(("editions", i, "locales", j)), Severity.ERROR,
-                                    f"edition {edition.id}: no catalogue for {locale} in {relpath(folder)} "
-                                    f"(run: publish catalog update {relpath(sources.root)} -l {locale})",
-                                    "catalog.missing"))
-    if problems:
-        raise CatalogError(problems)
-
-
-@contextmanager
-def _scratch_folder(project: Project) -> Iterator[str]:
-    """Temporary files live in the project's cache (same file system as the cache: renames are atomic),
-    in a folder named with our pid, so the next run removes it if this one is killed."""
-    folder = atomic.temporary_folder_beside(project.cache / "tmp" / "build")
-    try:
-        yield str(folder)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _place(source: Path, target: Path) -> None:
-    """Copy a cached file to its place in the build folder, atomically, with the cache file's modification
-    time; nothing when it is already there (the same size and time, or else the same bytes)."""
-    have, want = (target.stat() if target.is_file() else None), source.stat()
-    if have is not None and have.st_size == want.st_size and (have.st_mtime_ns == want.st_mtime_ns or
-                                                              target.read_bytes() == source.read_bytes()):
-        return   # the same size and time as its cache file (placed from it): not read again
-    with atomic.temporary_beside(target, target.suffix) as tmp:
-        shutil.copyfile(source, tmp)
-        os.utime(tmp, ns=(want.st_atime_ns, want.st_mtime_ns))
-        atomic.replace(tmp, target)
 
 
 def _target(out: Path, sources: Sources, edition: Edition, fmt: str, profile: str | None = None) -> Path:

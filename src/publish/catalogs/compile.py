@@ -6,6 +6,7 @@ entries too), so a book's fallback policy can show stale translations when it as
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from .. import atomic
@@ -29,11 +30,18 @@ def compile_book(sources: Sources, layout: Layout, cache: Path, locales: list[st
                 continue
             snap = pofile.snapshot(po)
             pofile.verify(snap, po)
+            plain = snap.plain()
             for fuzzy in (False, True):
                 target = mo_path(cache, locale, domain, fuzzy=fuzzy)
-                with atomic.temporary_beside(target, ".mo") as tmp, atomic.temporary_beside(target, ".po") as src:
-                    src.write_bytes(snap.plain())  # a BOM or CRLF is fine, as for GNU's other tools
-                    gnu.compile_mo(src, tmp, use_fuzzy=fuzzy, shown=relpath(po))
-                    atomic.replace(tmp, target)
+                # the .mo of the same catalogue bytes is kept: msgfmt runs only for a changed catalogue
+                digest = hashlib.sha256(plain + (b"fuzzy" if fuzzy else b"")).hexdigest()
+                stamp = target.with_name(target.name + ".sha256")
+                if not (target.is_file() and stamp.is_file() and stamp.read_text(encoding="ascii") == digest):
+                    with (atomic.temporary_beside(target, ".mo") as tmp,
+                          atomic.temporary_beside(target, ".po") as src):
+                        src.write_bytes(plain)  # a BOM or CRLF is fine, as for GNU's other tools
+                        gnu.compile_mo(src, tmp, use_fuzzy=fuzzy, shown=relpath(po))
+                        atomic.replace(tmp, target)
+                    atomic.write_bytes(stamp, digest.encode("ascii"))
                 written.append(target)
     return written
