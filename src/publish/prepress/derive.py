@@ -68,7 +68,7 @@ def derive_print(digital: Path, target: Path, profile: PrinterProfile, *, identi
         _navigation(pdf, profile, removed)
         _colours(pdf, profile.interior)
         _pdfx(pdf, identifier)
-        _repair_cid_fonts(pdf)
+        repair_cid_fonts(pdf)
         added = _pad(pdf, profile)
         for page in pdf.pages[len(pdf.pages) - added:]:
             # encoded here: qpdf would write an empty stream as /FlateDecode with no data (Ghostscript fails)
@@ -233,9 +233,11 @@ def _pdfx(pdf: Any, identifier: bytes) -> None:  # noqa: ANN401
         meta["xmpMM:VersionID"] = "1"
 
 
-def _repair_cid_fonts(pdf: Any) -> None:  # noqa: ANN401
-    """No ``/CIDToGIDMap`` in CIDFontType0 dictionaries (WeasyPrint writes ``/Identity`` there); the
-    fonts found through the pages' resources (the digital file has thousands of structure objects)."""
+def repair_cid_fonts(pdf: Any) -> None:  # noqa: ANN401
+    """No ``/CIDToGIDMap`` in CIDFontType0 dictionaries (WeasyPrint writes ``/Identity`` there, an entry
+    only CIDFontType2 may have); the fonts found through the pages' resources (the digital file has
+    thousands of structure objects). Also used on the parts' folio sheet (render/assemble.py), whose fonts
+    end up inside form XObjects, where this walk of a derived file's pages does not look."""
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
         for font in (page.obj.get("/Resources", {}).get("/Font", {}) or {}).values():

@@ -48,6 +48,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
     import pikepdf
 
     from .. import atomic
+    from ..prepress.derive import repair_cid_fonts
 
     identifier = hashlib.sha256(edition_html.encode() + fmt.name.encode() + modified.isoformat().encode()
                                 ).hexdigest()[:32].encode()
@@ -57,7 +58,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
         opened.append(out)
         folios = pikepdf.open(sheet)
         opened.append(folios)
-        _cid_fonts(folios)
+        repair_cid_fonts(folios)
         state = _State(out)
         state.take_front(pieces[0])
         for piece in pieces[1:]:
@@ -267,18 +268,3 @@ def _draw_folio(out: Any, page: Any, folios: Any, index: int) -> None:  # noqa: 
     streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
     page.obj.Contents = pikepdf.Array([out.make_stream(b"q\n"), *streams, out.make_stream(
         b"\nQ\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq\n" + FOLIO.encode() + b" Do\nQ\nEMC\n")])
-
-
-def _cid_fonts(sheet: Any) -> None:  # noqa: ANN401
-    """The folio sheet's CIDFontType0 fonts without WeasyPrint's ``/CIDToGIDMap /Identity`` (an entry only
-    CIDFontType2 may have): its fonts end up inside form XObjects, where the print derivation's own repair
-    of page fonts (publish.prepress.derive) does not look."""
-    seen: set[tuple[int, int]] = set()
-    for page in sheet.pages:
-        for font in (page.obj.get("/Resources", {}).get("/Font", {}) or {}).values():
-            for base in font.get("/DescendantFonts", []):
-                if tuple(base.objgen) in seen:
-                    continue
-                seen.add(tuple(base.objgen))
-                if base.get("/Subtype") == "/CIDFontType0" and base.get("/CIDToGIDMap") == "/Identity":
-                    del base["/CIDToGIDMap"]
