@@ -49,3 +49,20 @@ def all_msgstrs(po: Path) -> set[str]:
 
     _, catalog = pofile.read(po)
     return {s for _, s in pofile.translations(catalog)}
+
+
+def minimal_epubs(book: Path, out: Path) -> tuple[Path, Path]:
+    """The minimal book's English EPUB (SOURCE_DATE_EPOCH set by the caller) and a copy EPUBCheck
+    refuses: a bad dc:language."""
+    import zipfile
+
+    publish("build", str(book), "-e", "en", "-f", "epub", "--out", str(out / "out"))
+    good = next((out / "out").rglob("*.epub"))
+    broken = out / "broken.epub"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "EPUB/content.opf":
+                data = data.replace(b"<dc:language>en</dc:language>", b"<dc:language>en_GB</dc:language>")
+            dst.writestr(info, data)
+    return good, broken

@@ -3,12 +3,11 @@ the one-file commands give, from one process each however many files are fed."""
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import publish
+from helpers import minimal_epubs
 from publish.release.servers import Servers
 from publish.release.validators import ace, epubcheck
 
@@ -19,16 +18,7 @@ pytestmark = pytest.mark.slow
 def epubs(minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """The minimal book's EPUB and a copy EPUBCheck refuses (a bad dc:language)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748908800")
-    publish("build", str(minimal), "-e", "en", "-f", "epub", "--out", str(tmp_path / "out"))
-    good = next((tmp_path / "out").rglob("*.epub"))
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "EPUB/content.opf":
-                data = data.replace(b"<dc:language>en</dc:language>", b"<dc:language>en_GB</dc:language>")
-            dst.writestr(info, data)
-    return good, broken
+    return minimal_epubs(minimal, tmp_path)
 
 
 def test_one_jvm_gives_each_file_the_report_of_its_own_jvm(epubs: tuple[Path, Path]) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import publish
+from helpers import minimal_epubs
 from publish.release.validators import _jar, epubcheck
 
 pytestmark = pytest.mark.slow
@@ -26,15 +25,7 @@ def alone(path: Path, tmp: Path) -> list[str]:
 def test_one_jvm_reports_each_file_as_epubcheck_alone(minimal: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748908800")
-    publish("build", str(minimal), "-e", "en", "-f", "epub", "--out", str(tmp_path / "out"))
-    good = next((tmp_path / "out").rglob("*.epub"))
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "EPUB/content.opf":
-                data = data.replace(b"<dc:language>en</dc:language>", b"<dc:language>en_GB</dc:language>")
-            dst.writestr(info, data)
+    good, broken = minimal_epubs(minimal, tmp_path)
     reports = epubcheck([good, broken, good])
     assert reports[good].clean and not reports[broken].clean
     assert reports[good].tool.startswith("EPUBCheck 5")
