@@ -477,6 +477,7 @@ def done_path(mode: str, publish: list[str], book: Path, cache: Path, work: Path
                    one_paragraph_cpu_share=round(edit["cpu"] / full["cpu"], 3),
                    one_paragraph_peak_rss_mb=round(edit["rss_mb"], 1),
                    one_paragraph_stages_s=per_file(edit["lines"]))
+        partial(out, "build")
     if "jobs2" in stages:
         shutil.rmtree(cache, ignore_errors=True)
         two = run([*publish, "--jobs", "2", "--out", str(work / f"out2-{mode}")], work, run_env)
@@ -484,10 +485,16 @@ def done_path(mode: str, publish: list[str], book: Path, cache: Path, work: Path
                         "peak_rss_max_process_mb": round(two["rss_mb"], 1), "memory": two["memory"]}
         if "full_s" in out:
             out["jobs2"]["speedup"] = round(out["full_s"] / two["wall"], 3)
+        partial(out, "jobs2")
     if "release" in stages:
         shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
         out["release"] = release(book, run_env, work)
     return out
+
+
+def partial(figures: dict[str, Any], stage: str) -> None:
+    """A stage's figures on stderr as soon as they are measured (a run stopped later keeps them)."""
+    print(json.dumps({"after_stage": stage, **figures}), file=sys.stderr, flush=True)
 
 
 def verdicts(sizes: list[dict[str, Any]]) -> dict[str, Any]:
