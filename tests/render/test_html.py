@@ -111,5 +111,8 @@ def test_generated_chinese_text_spaces_latin_runs_and_figures(minimal: Path, mon
     body = re.sub(r"<[^>]+>", "\0", html.split("<body", 1)[1])   # a tag between two characters: spaced
     touching = re.findall(r".{0,8}(?:[\u3400-\u9fff][A-Za-z0-9]|[A-Za-z0-9%][\u3400-\u9fff]).{0,8}", body)
     assert touching == []
+    # nor a Latin word's own span without the space on the side of its Han neighbour
+    unspaced = re.findall(r'[\u3400-\u9fff]<span lang="en">|<span lang="en">[^<]*</span>[\u3400-\u9fff]', html)
+    assert unspaced == []
     assert '于<span class="cjk-sp-l cjk-sp-r">2025</span>年<span class="cjk-sp-l cjk-sp-r">6</span>月' in html
     assert '采用<span class="cjk-sp-l cjk-sp-r" lang="en">Noto Serif CJK</span>排印' in html
