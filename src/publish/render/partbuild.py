@@ -98,7 +98,14 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
     from .fetcher import BookFetcher, Refused
     from .pdf import DOCUMENT_CSS, FONT_DIRS, STYLES, _captured, _raise_logged, _time_bound
     from .pdftags import repair as repair_tags
-    from .weasy import cached_page_references, flate_level, inter_character, language_tags, page_is_blank
+    from .weasy import (
+        cached_page_references,
+        deferred_fonts,
+        flate_level,
+        inter_character,
+        language_tags,
+        page_is_blank,
+    )
 
     fmt = setup.fmt
     fetcher = BookFetcher([*setup.roots, *setup.theme.roots, assets.ICC, *FONT_DIRS])
@@ -124,7 +131,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
             blanks = tuple(page_is_blank(p) for p in document.pages)
             options = fmt.options(identifier) if kind != "sheet" else {"pdf_identifier": identifier}
             with (atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
-                  cached_page_references(), flate_level(6)):
+                  cached_page_references(), flate_level(6), deferred_fonts()):
                 document.write_pdf(str(tmp), **options)  # type: ignore[arg-type]
                 if kind != "sheet" and fmt.variant == "pdf/ua-1":
                     repair_tags(tmp)
