@@ -117,9 +117,12 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
     shown = f"{target.name} ({kind})"
     with _captured() as log, _time_bound(timeout, shown), inter_character():
         try:
-            page = CSS(string=fmt.page_css(setup.trim) + _page_css(setup, kind), url_fetcher=fetcher,
-                       base_url=str(STYLES) + "/")
-            first, *rest = (CSS(filename=str(path), url_fetcher=fetcher) for path in setup.theme.stylesheets)
+            page_css = fmt.page_css(setup.trim) + _page_css(setup, kind)
+            page = _parsed(("string", page_css, str(STYLES), tuple(fetcher.roots)),
+                           lambda: CSS(string=page_css, url_fetcher=fetcher, base_url=str(STYLES) + "/"))
+            first, *rest = (_parsed(("file", str(path), _stamp(path), tuple(fetcher.roots)),
+                                    lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
+                            for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=[first, page, *rest])
             _raise_logged(log.messages, shown)
@@ -141,6 +144,27 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
     return Laid(target, len(document.pages), anchors, blanks, starts)
+
+
+_SHEETS: dict[tuple[Any, ...], Any] = {}
+"""The stylesheets parsed in this process (WeasyPrint ``CSS`` objects, read-only once parsed): every part of an
+edition is laid out with the same ones, a worker lays out many parts."""
+
+
+def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        if len(_SHEETS) > 64:
+            _SHEETS.clear()
+        sheet = _SHEETS[key] = parse()
+    return sheet
+
+
+def _stamp(path: Path) -> tuple[int, int, str]:
+    """A stylesheet file as its cache key sees it: size, mtime and its content's digest."""
+    data = path.read_bytes()
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
 def _job(html: str, key: str, cache: Path, setup: Setup, kind: str, modified: datetime) -> Laid:

@@ -30,6 +30,7 @@ from typing import Any
 import pydyf
 from weasyprint.pdf import fonts as _fonts
 from weasyprint.text import ffi as _text_ffi
+from weasyprint.text import fonts as _text_fonts
 
 PLACEHOLDER = b"publish: this part's font subset is made when the parts are assembled\n"
 OTF, TTF = b"OTTO", b"\x00\x01\x00\x00"
@@ -76,11 +77,26 @@ def font_file(pango_font: Any) -> tuple[str, int] | None:  # noqa: ANN401 - a Pa
     return path, index
 
 
+def _face_view(hb_object: Any, ot_color: Any = None, glyph: Any = None) -> Any:  # noqa: ANN401
+    """WeasyPrint's ``get_hb_object_data`` for a face's whole data (``Font.file_content``) without the copy
+    (the collections are 20–27 MB, copied for each font of each part): a read-only view of the face's blob,
+    which the font's ``hb_face`` keeps alive; bytes again where WeasyPrint subsets the font itself."""
+    if ot_color is not None:   # pragma: no cover - Font.__init__ asks for the face only
+        return _text_fonts.get_hb_object_data(hb_object, ot_color, glyph)
+    ffi, harfbuzz = _text_ffi.ffi, _text_ffi.harfbuzz
+    blob = harfbuzz.hb_face_reference_blob(hb_object)
+    with ffi.new("unsigned int *") as length:
+        data = harfbuzz.hb_blob_get_data(blob, length)
+        view = None if data == ffi.NULL else ffi.buffer(data, int(length[0]))
+    harfbuzz.hb_blob_destroy(blob)   # the face holds its own reference
+    return view
+
+
 def _leavable(font: Any, to_unicode: dict[int, str]) -> bool:  # noqa: ANN401 - a WeasyPrint Font
     source = getattr(font, "publish_file", None)
     if source is None or not to_unicode or font.missing or font.used_in_forms or font.bitmap:
         return False
-    if font.png or font.svg or font.colr or "fvar" in font.tables or font.file_content[:4] not in (OTF, TTF):
+    if font.png or font.svg or font.colr or "fvar" in font.tables or _sfnt(font) not in (OTF, TTF):
         return False
     path = source[0]
     if os.path.realpath(path).startswith(os.path.realpath(tempfile.gettempdir()) + os.sep):
@@ -89,6 +105,16 @@ def _leavable(font: Any, to_unicode: dict[int, str]) -> bool:  # noqa: ANN401 - 
         return os.stat(path).st_size == len(font.file_content) and (source[1] >> 16) == 0  # no named instance
     except OSError:
         return False
+
+
+def _sfnt(font: Any) -> bytes:  # noqa: ANN401
+    """The face's own sfnt version (``OTTO`` for CFF outlines): in a collection, at its table directory."""
+    data = font.file_content
+    if data[:4] != b"ttcf":
+        return bytes(data[:4])
+    at = 12 + 4 * font.index
+    offset = int.from_bytes(data[at:at + 4], "big")
+    return bytes(data[offset:offset + 4])
 
 
 def glyph_ranges(glyphs: list[int]) -> str:
@@ -122,21 +148,27 @@ def deferred_fonts() -> Iterator[None]:
     original_init = _fonts.Font.__init__
     original_clean = _fonts.Font.clean
     original_vector = _fonts._build_vector_font_dictionary
+    original_data = _fonts.get_hb_object_data
     left: dict[str, pydyf.Dictionary] = {}   # WeasyPrint's font hash → the /PublishFace entry
 
     def init(self: Any, pango_font: Any, description: Any, font_size: Any) -> None:  # noqa: ANN401
-        original_init(self, pango_font, description, font_size)
+        _fonts.get_hb_object_data = _face_view
+        try:
+            original_init(self, pango_font, description, font_size)
+        finally:
+            _fonts.get_hb_object_data = original_data
         self.publish_file = font_file(pango_font)
 
     def clean(self: Any, to_unicode: dict[int, str], hinting: bool) -> None:  # noqa: ANN401
         if not _leavable(self, to_unicode):
+            self.file_content = bytes(self.file_content)   # WeasyPrint's own copy of the face's data
             original_clean(self, to_unicode, hinting)
             return
         path, index = self.publish_file
         left[self.hash] = pydyf.Dictionary({
             "Path": pydyf.String(path), "Index": index, "Size": len(self.file_content),
             "Glyphs": pydyf.String(glyph_ranges(list(to_unicode))), "Hinting": "true" if hinting else "false"})
-        self.file_content = self.file_content[:4] + PLACEHOLDER
+        self.file_content = _sfnt(self) + PLACEHOLDER   # WeasyPrint's font.type: OTTO or not
 
     def vector(font_dictionary: Any, pdf: Any, font: Any, *args: Any) -> None:  # noqa: ANN401
         original_vector(font_dictionary, pdf, font, *args)
