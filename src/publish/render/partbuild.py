@@ -124,7 +124,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
                                     lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
                             for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
-            document = source.render(stylesheets=[first, page, *rest])
+            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config())
             _raise_logged(log.messages, shown)
             starts = tuple(page_starts(source.etree_element, document.pages)) if kind != "sheet" else ()
             anchors: dict[str, int] = {}
@@ -158,6 +158,20 @@ def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
             _SHEETS.clear()
         sheet = _SHEETS[key] = parse()
     return sheet
+
+
+def _font_config() -> Any:  # noqa: ANN401
+    """One WeasyPrint ``FontConfiguration`` per process (fontconfig's configuration and Pango's font map, with
+    the faces they have loaded): WeasyPrint makes a new one for each document it renders otherwise."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+_FONTS: Any = None
 
 
 def _stamp(path: Path) -> tuple[int, int, str]:
