@@ -122,7 +122,6 @@ class _Run:
         root = sources.root.resolve()
         self.args = (sources.book.trim, root, [root], theme, sources.book.printer.profile)
         self.editions: list[_Edition] = []
-        self.part_jobs: list[tuple[_Edition, Any]] = []
         self.errors: list[Problem] = []
         self.prepared = False
 
@@ -151,9 +150,12 @@ class _Run:
             self._finished(e)
             return
         part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder)
-        if part_job is not None:
+        if part_job is not None:   # laid out in parts (publish.render.partbuild), in the same pool
+            from .render import partbuild
+
             e.pending += 1
-            self.part_jobs.append((e, part_job))   # laid out in parts (publish.render.partbuild)
+            partbuild.add(part_job, self.project.cache, self.tasks, rank=e.rank,
+                          then=lambda job: self.parts_done(e, job), failed=self._failed(e))
             return
         job = Job(edition.id, p.html, p.css, pdf, None, p.when)
         self._add(e, LAYOUT, _render, job, *self.args, then=lambda result: self._laid_out(e, result))
@@ -167,8 +169,12 @@ class _Run:
             then(result)
             self._finished(e)
 
+        self.tasks.add((priority, e.rank), fn, *args, then=done, failed=self._failed(e))
+
+    def _failed(self, e: _Edition) -> Callable[[Exception], None]:
+        """What a failed task of ``e`` does: its problems noted (the other editions go on), the edition
+        never stored; a file that cannot be written stops the build, named."""
         def failed(exc: Exception) -> None:
-            e.pending -= 1
             e.failed = True
             if isinstance(exc, OSError):   # disk full, read-only or forbidden output: name the file
                 raise RenderError(f"cannot write: {exc.strerror}", Location(relpath(exc.filename or e.folder))) \
@@ -177,7 +183,7 @@ class _Run:
                 raise exc
             self.errors += exc.problems
 
-        self.tasks.add((priority, e.rank), fn, *args, then=done, failed=failed)
+        return failed
 
     def _laid_out(self, e: _Edition, result: Any) -> None:  # noqa: ANN401 - a publish.render.pdf.Rendered
         edition, missing = e.plan.edition.id, e.plan.missing
@@ -268,24 +274,9 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
                 run.start(plan, rank)
                 run.tasks.poll()   # the first layouts run while the next editions are prepared
             run.all_prepared()
-            if run.part_jobs:
-                _run_parts(run, pool)
             run.tasks.run()
     if run.errors:
         raise RenderError(run.errors)
-
-
-def _run_parts(run: _Run, pool: Any) -> None:  # noqa: ANN401
-    from .render import partbuild
-
-    by_name = {job.name: e for e, job in run.part_jobs}
-    try:
-        for job in partbuild.run([job for _, job in run.part_jobs], run.project.cache, pool):
-            run.parts_done(by_name[job.name], job)
-    except RenderError as exc:
-        run.errors += exc.problems
-        for e in by_name.values():
-            e.failed = True
 
 
 def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
