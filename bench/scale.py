@@ -28,7 +28,15 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
 - print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
   WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
 
-Figures as JSON (last line; --json FILE also writes them). The machine's load is recorded with them.
+Issue 18's Done-when, per layout path (``--paths one_layout,parts``: PUBLISH_PARTS off / on) and size, in
+"done_when" with each target and pass/fail derived from the measured value (stages ``build``, ``jobs2``,
+``release``): CPU ms per PDF page at ``--jobs 1`` against 5 profiles; peak memory as the largest single process
+(wait4's ru_maxrss of the build and every worker it waited for; the sampled sum of RSS and PSS over the process
+tree beside it); one edited paragraph's rebuild CPU against the full build's; the no-op build's wall time; the
+release no-op's wall time. The older figures are stages ``bare``, ``validators``, ``tagged``.
+
+Figures as JSON (last line; also bench/results/scale-<sizes>-<date>.json, or --json FILE). The machine's load
+is recorded with them; each stage's figures go to stderr as soon as they are measured.
 """
 
 from __future__ import annotations
