@@ -1,7 +1,8 @@
 """The digital PDF laid out in parts and assembled (publish.render.partbuild, .assemble) against the same
 edition laid out in one pass: same pages (text and pixels), bookmarks, named destinations, links, /Lang,
-page map; the checks the release runs pass; the bytes are the same from one run to the next; one edited
-paragraph re-lays one part."""
+page map; the checks the release runs pass; each font face embedded once, the files no bigger than the one
+layout's (publish.render.fontmerge); the bytes are the same from one run to the next; one edited paragraph
+re-lays one part; the whole sample built in parts gives what the one layout gives."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SAMPLE_EPOCH, project_at
+from conftest import SAMPLE, SAMPLE_EPOCH, project_at, sample_project
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +59,31 @@ def _pixels(pdf: Path, folder: Path) -> list[bytes]:
     folder.mkdir()
     subprocess.run(["pdftoppm", "-r", "40", "-gray", str(pdf), str(folder / "p")], check=True)
     return [Image.open(f).tobytes() for f in sorted(folder.iterdir())]
+
+
+def _programs(pdf: Path) -> list[str]:
+    """The PostScript name of every embedded font program (each program once), from the program's name table."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    out, seen = [], set()
+    with pikepdf.open(pdf) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                stream = obj.get("/FontFile3") or obj.get("/FontFile2")
+                if stream is None or stream.objgen in seen:
+                    continue
+                seen.add(stream.objgen)
+                with TTFont(io.BytesIO(stream.read_bytes())) as program:
+                    out.append(program["name"].getDebugName(6))
+    return out
+
+
+def _pdffonts(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
 
 
 def _verdict(report):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN202
@@ -128,10 +154,14 @@ def test_parts_match_the_single_layout(edition: str, tmp_path: Path, monkeypatch
         proc = subprocess.run(["verapdf", "--flavour", "ua1", "--format", "text", str(parts)], capture_output=True,
                               text=True, check=False)
         assert proc.stdout.startswith("PASS"), proc.stdout[:2000]
-    # each part embeds its own font subsets: the cost, bounded
-    # each part embeds its own font subsets (not merged yet): measured 3.3× (en) and 3.7× (bilingual) the
-    # one-layout file; a guard that it grows no further
-    assert parts.stat().st_size < 4.5 * single.stat().st_size
+    # each face embedded once (publish.render.fontmerge): one font program per face, read from the programs
+    # themselves; every font embedded and subset (pdffonts, the outside oracle); no bigger than the one layout
+    for pdf, one in ((parts, single), (tmp_path / "parts.print.pdf", single_print)):
+        faces = _programs(pdf)
+        assert faces and len(faces) == len(set(faces)), faces
+        assert len(faces) <= len(_programs(one))
+        assert _pdffonts(pdf) and all(row[-5:-3] == ["yes", "yes"] for row in _pdffonts(pdf)), _pdffonts(pdf)
+        assert pdf.stat().st_size <= 1.10 * one.stat().st_size, (pdf.name, pdf.stat().st_size, one.stat().st_size)
 
     # the same bytes from a fresh cache, and from the cache
     _parts(sources, theme, p, tmp_path / "cache2", tmp_path / "again.pdf")
@@ -183,3 +213,31 @@ def test_a_build_in_parts_gives_what_one_layout_gives(minimal: Path, monkeypatch
     for fmt in ("pdf", "print"):
         assert _page_texts(files["on"][fmt][0]) == _page_texts(files["off"][fmt][0]), fmt
     assert files["on"]["epub"][0].read_bytes() == files["off"]["epub"][0].read_bytes()
+
+
+def test_the_whole_sample_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every edition and format of the sample built in parts against the one-layout build: the same page texts
+    (PDFs) and bytes (EPUBs), every font embedded and subset once per face, each file within 10% of the size of
+    its one-layout twin."""
+    from publish.build import BuildOptions, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    files: dict[str, dict[tuple[str, str], Path]] = {}
+    for mode in ("off", "on"):
+        monkeypatch.setenv("PUBLISH_PARTS", mode)
+        artifacts = build(sample_project(cache=tmp_path / f"cache-{mode}"), SAMPLE,
+                          BuildOptions(out=tmp_path / f"out-{mode}"))
+        files[mode] = {(a.edition, a.fmt): a.path for a in artifacts}
+    assert files["on"].keys() == files["off"].keys()
+    assert {e for e, _ in files["on"]} == {"en", "zh-Hans", "zh-Hant", "bilingual"}
+    for (edition, fmt), parts in files["on"].items():
+        one = files["off"][(edition, fmt)]
+        if fmt == "epub":
+            assert parts.read_bytes() == one.read_bytes(), edition
+            continue
+        assert _page_texts(parts) == _page_texts(one), (edition, fmt)
+        faces = _programs(parts)
+        assert faces and len(faces) == len(set(faces)), (edition, fmt, faces)
+        assert all(row[-5:-3] == ["yes", "yes"] for row in _pdffonts(parts)), (edition, fmt)
+        assert parts.stat().st_size <= 1.10 * one.stat().st_size, (edition, fmt, parts.stat().st_size,
+                                                                   one.stat().st_size)
