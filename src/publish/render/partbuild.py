@@ -124,7 +124,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
                                     lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
                             for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
-            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config())
+            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config(setup))
             _raise_logged(log.messages, shown)
             starts = tuple(page_starts(source.etree_element, document.pages)) if kind != "sheet" else ()
             anchors: dict[str, int] = {}
@@ -160,18 +160,23 @@ def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
     return sheet
 
 
-def _font_config() -> Any:  # noqa: ANN401
-    """One WeasyPrint ``FontConfiguration`` per process (fontconfig's configuration and Pango's font map, with
-    the faces they have loaded): WeasyPrint makes a new one for each document it renders otherwise."""
-    global _FONTS
-    if _FONTS is None:
+def _font_config(setup: Setup) -> Any:  # noqa: ANN401
+    """One WeasyPrint ``FontConfiguration`` (fontconfig's configuration and Pango's font map, with the faces they
+    have loaded) for the parts of one edition laid out in this process: WeasyPrint makes a new one for each
+    document otherwise. Per edition (its stylesheets, theme and book files), so the ``@font-face`` fonts one
+    edition adds to it are never another's."""
+    key = (setup.digest, setup.css)
+    found = _FONTS.get(key)
+    if found is None:
         from weasyprint.text.fonts import FontConfiguration
 
-        _FONTS = FontConfiguration()
-    return _FONTS
+        if len(_FONTS) >= 8:
+            _FONTS.clear()
+        found = _FONTS[key] = FontConfiguration()
+    return found
 
 
-_FONTS: Any = None
+_FONTS: dict[tuple[str, str], Any] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, str]:
