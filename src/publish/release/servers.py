@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import ReleaseError
+from . import meter
 from . import validators as v
 
 ACE_BATCH = Path(__file__).resolve().parent / "js" / "ace-batch.js"
@@ -29,8 +30,8 @@ ACE_BATCH = Path(__file__).resolve().parent / "js" / "ace-batch.js"
 class _Server:
     """A child process that answers one tab-separated request line with one line."""
 
-    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
-        self.command, self.env = command, env
+    def __init__(self, command: list[str], env: dict[str, str] | None = None, *, name: str) -> None:
+        self.command, self.env, self.name = command, env, name
         self.lock = threading.Lock()
         self.proc: subprocess.Popen[str] | None = None
         self.failed = False
@@ -42,8 +43,9 @@ class _Server:
                 return None
             try:
                 if self.proc is None:
-                    self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                 stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/")
+                    self.proc = meter.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/",
+                                            meter=self.name)
                 stdin, stdout = self.proc.stdin, self.proc.stdout
                 assert stdin is not None and stdout is not None
                 stdin.write("\t".join(fields) + "\n")
@@ -82,11 +84,11 @@ def _answer(stdout: IO[str]) -> str | None:
 
 class EpubCheckServer(_Server):
     def __init__(self) -> None:
-        super().__init__(["java", *v.JVM_FLAGS, "-cp", str(v._jar()), str(v.BATCH), "--stdin"])
+        super().__init__(["java", *v.JVM_FLAGS, "-cp", str(v._jar()), str(v.BATCH), "--stdin"], name="epubcheck")
 
     def check(self, path: Path) -> v.Report:
         """EPUBCheck ``-u`` on one file, in the release's JVM (one JVM of its own if that cannot run)."""
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("epubcheck requests", cpu=False):
             out = Path(tmp) / "report.json"
             if self.ask(str(path), str(out), "-u") == "done" and out.is_file():
                 return v._epubcheck_report(json.loads(out.read_text(encoding="utf-8")))
@@ -111,12 +113,12 @@ class AceServer(_Server):
         chromium = shutil.which("chromium") or shutil.which("chromium-browser") or ""
         env = {**os.environ, "NODE_PATH": str(modules), "PUPPETEER_EXECUTABLE_PATH": chromium,
                "PUPPETEER_SKIP_DOWNLOAD": "1"}
-        super().__init__(["node", "--no-warnings", str(ACE_BATCH)], env)
+        super().__init__(["node", "--no-warnings", str(ACE_BATCH)], env, name="ace")
         self.failed = modules is None or not chromium or not shutil.which("node")
 
     def check(self, path: Path, reports: Path | None = None) -> v.Report:
         """Ace on one file with the release's browser (its own ``ace`` process if that cannot run)."""
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("ace requests", cpu=False):
             answer = self.ask(str(path), str(Path(tmp) / "out"), str(Path(tmp) / "t"))
             out = Path(tmp) / "out" / "report.json"
             if answer == "done" and out.is_file():
