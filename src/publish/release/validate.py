@@ -33,12 +33,13 @@ def validated(entry: cache_mod.Entry) -> bool:
     return set(entry.result.get("validators", {})) == wanted(entry) and entry.has(("ace",))
 
 
-def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Executor) \
+def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Executor, servers: Servers) \
         -> Callable[[], tuple[list[tuple[str, Report]], dict[str, object]]]:  # noqa: ANN401 - Sources
     """Fonts, structure, Matterhorn, pdfcpu and the print preflight of one edition's PDFs, started in
-    ``pool`` (three at once: in-process checks, pdfcpu, the preflight); a function that waits for them."""
+    ``pool`` (three at once: in-process checks, pdfcpu in the release's Node, the preflight); a function
+    that waits for them."""
     from .pdfcheck import check_pdf
-    from .preflight import pdfcpu_strict, print_preflight
+    from .preflight import print_preflight
     from .validators import matterhorn
 
     cover = entry.has(["cover"])
@@ -60,7 +61,7 @@ def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Exec
 
     started = [pool.submit(own)]
     if cover:   # the print preflight: the interior and its cover wrap
-        started.append(pool.submit(lambda: [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]))
+        started.append(pool.submit(lambda: [(f, servers.pdfcpu.check(files[f])) for f in ("print", "cover")]))
         started.append(pool.submit(preflight))
 
     def results() -> tuple[list[tuple[str, Report]], dict[str, object]]:
@@ -113,7 +114,7 @@ class Validation:
         copy = self.work / edition_id / f"{self.sources.book.id}-{edition_id}.epub"
         copy.parent.mkdir(parents=True)
         shutil.copyfile(entry.file("epub"), copy)   # checked (and certified) as a copy, then stored
-        pdfs = pdf_checks(self.sources, edition_id, entry, self.parts)
+        pdfs = pdf_checks(self.sources, edition_id, entry, self.parts, self.servers)
         checked: Checked = certify_one(self.sources, edition_id, copy, cache=self.cache, work=copy.parent,
                                        servers=self.servers, pool=self.parts)
         ran, extra = pdfs()
