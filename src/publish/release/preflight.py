@@ -33,8 +33,8 @@ def _inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
             and inner[3] <= outer[3] + t)
 
 
-def _common(pdf, messages: list[str]) -> None:  # type: ignore[no-untyped-def] # noqa: ANN001
-    """Output intent, PDF/X-4 identification, embedded fonts, no RGB."""
+def _common(pdf, messages: list[str]) -> Colours:  # type: ignore[no-untyped-def] # noqa: ANN001
+    """Output intent, PDF/X-4 identification, embedded fonts, no RGB; the file's colours (walked once)."""
     intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == "/GTS_PDFX"]
     if len(intents) != 1:
         messages.append(f"{len(intents)} PDF/X output intents (want one)")
@@ -59,6 +59,7 @@ def _common(pdf, messages: list[str]) -> None:  # type: ignore[no-untyped-def] #
                 messages.append(f"page {number}: font {name} ({base.get('/BaseFont')}) is not embedded")
     found = colours(pdf)
     messages += [f"RGB: {m}" for m in found.rgb[:20]]
+    return found
 
 
 def interior(path: Path, profile: PrinterProfile, *, trim_mm: tuple[float, float]) -> Report:
@@ -66,7 +67,7 @@ def interior(path: Path, profile: PrinterProfile, *, trim_mm: tuple[float, float
 
     messages: list[str] = []
     with pikepdf.open(path) as pdf:
-        _common(pdf, messages)
+        found = _common(pdf, messages)
         pages = len(pdf.pages)
         if pages % profile.page_multiple:
             messages.append(f"{pages} pages: not a multiple of {profile.page_multiple} ({profile.id})")
@@ -77,7 +78,7 @@ def interior(path: Path, profile: PrinterProfile, *, trim_mm: tuple[float, float
         if not profile.bookmarks and "/Outlines" in pdf.Root:
             messages.append(f"bookmarks (an outline) in the file: {profile.id} wants none")
         if profile.interior == "bw":
-            messages += [f"not black only: {m}" for m in colours(pdf).non_black[:10]]
+            messages += [f"not black only: {m}" for m in found.non_black[:10]]
         b = profile.bleed_mm * PT
         for number, page in enumerate(pdf.pages, 1):
             where = f"page {number}"
@@ -167,15 +168,16 @@ def _safe_zones(path: Path, profile: PrinterProfile, geo: WrapGeometry, *, spine
 
 
 def barcodes(path: Path, dpi: int = 400) -> list[tuple[str, str]]:
-    """The barcodes zxing-cpp reads from the cover rendered by poppler (pdftoppm)."""
+    """The barcodes zxing-cpp reads from the cover rendered by poppler (pdftoppm), as an uncompressed
+    grey map (the pixels of a PNG, without the time spent compressing and decompressing it)."""
     import zxingcpp
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
         stem = Path(tmp) / "cover"
-        meter.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", str(path), str(stem)],
+        meter.run(["pdftoppm", "-r", str(dpi), "-gray", "-singlefile", str(path), str(stem)],
                   check=True, capture_output=True, timeout=300, meter="poppler")
-        with Image.open(stem.with_suffix(".png")) as image:
+        with Image.open(stem.with_suffix(".pgm")) as image:
             found = zxingcpp.read_barcodes(image)
     return [(re.sub(r"[^A-Z0-9]", "", str(b.format).split(".")[-1].upper()), b.text) for b in found]
 
