@@ -60,6 +60,31 @@ def _pixels(pdf: Path, folder: Path) -> list[bytes]:
     return [Image.open(f).tobytes() for f in sorted(folder.iterdir())]
 
 
+def _programs(pdf: Path) -> list[str]:
+    """The PostScript name of every embedded font program (each program once), from the program's name table."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    out, seen = [], set()
+    with pikepdf.open(pdf) as doc:
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                stream = obj.get("/FontFile3") or obj.get("/FontFile2")
+                if stream is None or stream.objgen in seen:
+                    continue
+                seen.add(stream.objgen)
+                with TTFont(io.BytesIO(stream.read_bytes())) as program:
+                    out.append(program["name"].getDebugName(6))
+    return out
+
+
+def _pdffonts(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
 def _verdict(report):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN202
     import re
 
@@ -128,10 +153,14 @@ def test_parts_match_the_single_layout(edition: str, tmp_path: Path, monkeypatch
         proc = subprocess.run(["verapdf", "--flavour", "ua1", "--format", "text", str(parts)], capture_output=True,
                               text=True, check=False)
         assert proc.stdout.startswith("PASS"), proc.stdout[:2000]
-    # each part embeds its own font subsets: the cost, bounded
-    # each part embeds its own font subsets (not merged yet): measured 3.3× (en) and 3.7× (bilingual) the
-    # one-layout file; a guard that it grows no further
-    assert parts.stat().st_size < 4.5 * single.stat().st_size
+    # each face embedded once (publish.render.fontmerge): one font program per face, read from the programs
+    # themselves; every font embedded and subset (pdffonts, the outside oracle); no bigger than the one layout
+    for pdf, one in ((parts, single), (tmp_path / "parts.print.pdf", single_print)):
+        faces = _programs(pdf)
+        assert faces and len(faces) == len(set(faces)), faces
+        assert len(faces) <= len(_programs(one))
+        assert _pdffonts(pdf) and all(row[-5:-3] == ["yes", "yes"] for row in _pdffonts(pdf)), _pdffonts(pdf)
+        assert pdf.stat().st_size <= 1.10 * one.stat().st_size, (pdf.name, pdf.stat().st_size, one.stat().st_size)
 
     # the same bytes from a fresh cache, and from the cache
     _parts(sources, theme, p, tmp_path / "cache2", tmp_path / "again.pdf")

@@ -61,7 +61,7 @@ def test_zh_edition_is_translated_and_escaped(minimal: Path, monkeypatch: pytest
     assert "血液学人生&lt;img src=x onerror=alert(1)&gt;" in text and '<span lang="en">img src</span>' in html
     assert "目录&lt;script&gt;" in text and "<script>" not in html
     assert "编辑：张伟" in html
-    assert "2025年6月3日" in html
+    assert "2025年6月3日" in re.sub(r"<[^>]+>", "", html)
     # untranslated unit falls back to the source, markup rendered (its Latin words marked English)
     assert '<em><span lang="en">Blood</span></em>' in html
 
@@ -101,3 +101,18 @@ def test_broken_label_placeholders_fall_back_to_the_source(minimal: Path, monkey
     for msgid in ("Published by %(publisher)s", "Source: %(publisher)s"):
         line = lines.index(f'msgid "{msgid}"') + 1
         assert f"{LABELS}:{line}" in where
+
+
+def test_generated_chinese_text_spaces_latin_runs_and_figures(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The colophon, the sources' dates (Babel's "2025年6月3日"), the font list: every Latin run or figure
+    touching a Han character is set off by the quarter-em span, as in the running text (clreq 3.4)."""
+    prepare(minimal, monkeypatch)
+    html = edition(minimal, "zh-Hans")
+    body = re.sub(r"<[^>]+>", "\0", html.split("<body", 1)[1])   # a tag between two characters: spaced
+    touching = re.findall(r".{0,8}(?:[\u3400-\u9fff][A-Za-z0-9]|[A-Za-z0-9%][\u3400-\u9fff]).{0,8}", body)
+    assert touching == []
+    # nor a Latin word's own span without the space on the side of its Han neighbour
+    unspaced = re.findall(r'[\u3400-\u9fff]<span lang="en">|<span lang="en">[^<]*</span>[\u3400-\u9fff]', html)
+    assert unspaced == []
+    assert '于<span class="cjk-sp-l cjk-sp-r">2025</span>年<span class="cjk-sp-l cjk-sp-r">6</span>月' in html
+    assert '采用<span class="cjk-sp-l cjk-sp-r" lang="en">Noto Serif CJK</span>排印' in html

@@ -15,7 +15,8 @@ part after an odd count padded with a blank page (as ``break-before: right`` wou
   ``/ParentTree`` keys of each part (``/StructParents`` of its pages, ``/StructParent`` of its annotations)
   shifted past the keys before it.
 
-Fonts are not merged: each part embeds its own subsets (the file-size cost is measured by the tests).
+- fonts: each face once for the whole file (:mod:`publish.render.fontmerge`): the parts are written with their
+  subsets left to the assembly (:func:`publish.render.weasy.deferred_fonts`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
 
     from .. import atomic
     from ..prepress.derive import repair_cid_fonts
+    from .fontmerge import FontMerge
 
     identifier = hashlib.sha256(edition_html.encode() + fmt.name.encode() + modified.isoformat().encode()
                                 ).hexdigest()[:32].encode()
@@ -61,6 +63,8 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
         repair_cid_fonts(folios)
         state = _State(out)
         state.take_front(pieces[0])
+        fonts = FontMerge(out)
+        fonts.take(out.pages, pieces[0].pdf)
         for piece in pieces[1:]:
             if len(out.pages) % 2:
                 _blank_page(out)
@@ -68,14 +72,20 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
             opened.append(src)
             first = len(out.pages)
             state.take(src)
+            fonts.take(out.pages[first:], piece.pdf)
             if piece.kind != "front":
                 for i in range(piece.pages):
                     if not piece.blanks[i]:
                         _draw_folio(out, out.pages[first + i], folios, first + i - cover)
+        fonts.take(out.pages, sheet)    # what is left: the folios' fonts
+        fonts.finish()
         state.finish()
         pages = len(out.pages)
         with atomic.temporary_beside(target, ".pdf") as tmp:
-            out.save(tmp, deterministic_id=True, compress_streams=False, stream_decode_level=None)
+            # the parts' objects in object streams again (as WeasyPrint writes them; qpdf's "preserve" would
+            # write every object taken from another file outside any)
+            out.save(tmp, deterministic_id=True, compress_streams=False, stream_decode_level=None,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
             for pdf in reversed(opened):
                 pdf.close()
             opened.clear()

@@ -98,7 +98,14 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
     from .fetcher import BookFetcher, Refused
     from .pdf import DOCUMENT_CSS, FONT_DIRS, STYLES, _captured, _raise_logged, _time_bound
     from .pdftags import repair as repair_tags
-    from .weasy import cached_page_references, flate_level, inter_character, language_tags, page_is_blank
+    from .weasy import (
+        cached_page_references,
+        deferred_fonts,
+        flate_level,
+        inter_character,
+        language_tags,
+        page_is_blank,
+    )
 
     fmt = setup.fmt
     fetcher = BookFetcher([*setup.roots, *setup.theme.roots, assets.ICC, *FONT_DIRS])
@@ -110,9 +117,12 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
     shown = f"{target.name} ({kind})"
     with _captured() as log, _time_bound(timeout, shown), inter_character():
         try:
-            page = CSS(string=fmt.page_css(setup.trim) + _page_css(setup, kind), url_fetcher=fetcher,
-                       base_url=str(STYLES) + "/")
-            first, *rest = (CSS(filename=str(path), url_fetcher=fetcher) for path in setup.theme.stylesheets)
+            page_css = fmt.page_css(setup.trim) + _page_css(setup, kind)
+            page = _parsed(("string", page_css, str(STYLES), tuple(fetcher.roots)),
+                           lambda: CSS(string=page_css, url_fetcher=fetcher, base_url=str(STYLES) + "/"))
+            first, *rest = (_parsed(("file", str(path), _stamp(path), tuple(fetcher.roots)),
+                                    lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
+                            for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=[first, page, *rest])
             _raise_logged(log.messages, shown)
@@ -124,7 +134,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
             blanks = tuple(page_is_blank(p) for p in document.pages)
             options = fmt.options(identifier) if kind != "sheet" else {"pdf_identifier": identifier}
             with (atomic.temporary_beside(target, ".pdf") as tmp, language_tags(document.metadata.lang or ""),
-                  cached_page_references(), flate_level(6)):
+                  cached_page_references(), flate_level(6), deferred_fonts()):
                 document.write_pdf(str(tmp), **options)  # type: ignore[arg-type]
                 if kind != "sheet" and fmt.variant == "pdf/ua-1":
                     repair_tags(tmp)
@@ -134,6 +144,27 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
     return Laid(target, len(document.pages), anchors, blanks, starts)
+
+
+_SHEETS: dict[tuple[Any, ...], Any] = {}
+"""The stylesheets parsed in this process (WeasyPrint ``CSS`` objects, read-only once parsed): every part of an
+edition is laid out with the same ones, a worker lays out many parts."""
+
+
+def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        if len(_SHEETS) > 64:
+            _SHEETS.clear()
+        sheet = _SHEETS[key] = parse()
+    return sheet
+
+
+def _stamp(path: Path) -> tuple[int, int, str]:
+    """A stylesheet file as its cache key sees it: size, mtime and its content's digest."""
+    data = path.read_bytes()
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
 def _job(html: str, key: str, cache: Path, setup: Setup, kind: str, modified: datetime) -> Laid:

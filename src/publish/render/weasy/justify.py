@@ -1,35 +1,4 @@
-"""Every use of WeasyPrint's internals, in one place, checked against the pinned version at import.
-
-WeasyPrint 70 has no public hook for what the toolkit needs, so these few functions reach inside it:
-
-- :func:`inter_character` — Chinese justification in the sense of CSS Text 3 ``text-justify:
-  inter-character``. WeasyPrint justifies only at U+0020/U+00A0 (``layout.inline.justify_line``).
-  While active, a justified line box whose language is Chinese (or Japanese) spreads its free space
-  over the gaps between CJK characters and at CJK–Latin boundaries instead, never inside a Latin
-  word and never after the line's last character; the last line of a paragraph is not justified
-  (WeasyPrint does not call ``justify_line`` for it). The quarter-em CJK–Latin margin of
-  publish.render.inline's spans is dropped where such a span starts or ends a line
-  (``text_align``). Inside a text box the space is a Pango
-  letter-spacing attribute on the CJK runs, set when the box is drawn (``Layout.set_text(...,
-  justify=True)``, as WeasyPrint does for word spacing), so the PDF shows the same glyphs with wider
-  advances: the text layer is the source text, nothing inserted. Between text boxes (a span starts or
-  ends at the gap) the following boxes are moved, as WeasyPrint's own ``add_word_spacing`` does.
-- :func:`inter_character` also keeps a block from ending more than two successive lines with a hyphen
-  (CSS Text 4 ``hyphenate-limit-lines: 2``, which WeasyPrint does not know): ``layout.block``'s
-  ``iter_line_boxes`` is followed line by line, and after two hyphenated lines ``split_first_line`` of
-  the next one runs with ``hyphens: manual``.
-- :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
-- :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
-- :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
-  tagged PDF is written (WeasyPrint's tagger reads it for every structure element, and pydyf rebuilds
-  the tuple of all pages on each read: pages × elements).
-- :func:`page_is_blank` — whether a laid-out page is an ``@page :blank`` one (``Page._page_box.page_type``),
-  for the assembly of independently laid-out parts (:mod:`publish.render.assemble`).
-- :func:`flate_level` — pydyf compresses every stream at zlib level 9; some streams of ours (the cover
-  wrap's 450 KB content) take 0.6 s there and 0.04 s at zlib's default level 6, for 1% more bytes.
-
-``tests/render/test_weasy.py`` fails loudly when any of these internals changes.
-"""
+"""Chinese inter-character justification and the hyphenation limit (see :mod:`publish.render.weasy`)."""
 
 from __future__ import annotations
 
@@ -38,19 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import weasyprint
-
-PINNED = "70."
-if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a different install
-    raise ImportError(f"publish.render.weasy is written for WeasyPrint {PINNED}x, found {weasyprint.__version__}: "
-                      "check the internals it patches (see its docstring and tests/render/test_weasy.py)")
-
-from weasyprint.formatting_structure import boxes  # noqa: E402
-from weasyprint.layout import block as _block  # noqa: E402
-from weasyprint.layout import inline as _inline  # noqa: E402
-from weasyprint.layout.absolute import AbsolutePlaceholder  # noqa: E402
-from weasyprint.text import line_break as _line_break  # noqa: E402
-from weasyprint.text.ffi import TO_UNITS, ffi, pango  # noqa: E402
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block as _block
+from weasyprint.layout import inline as _inline
+from weasyprint.text import line_break as _line_break
+from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
 # --------------------------------------------------------------------------------------------------
 # Inter-character justification
@@ -366,133 +327,3 @@ def inter_character() -> Iterator[None]:
         _block.iter_line_boxes = _ORIGINAL_ITER_LINE_BOXES
         _inline.split_first_line = _ORIGINAL_SPLIT_FIRST_LINE
 
-
-# --------------------------------------------------------------------------------------------------
-# /Lang on structure elements (see publish.render.pdflang)
-
-
-def box_lang(box: Any) -> str | None:  # noqa: ANN401 - a WeasyPrint box
-    if isinstance(box, AbsolutePlaceholder):
-        box = box._box
-    style = getattr(box, "style", None)   # None for boxes without style (never for text or blocks)
-    return (style["lang"] or None) if style is not None else None
-
-
-@contextmanager
-def language_tags(document_lang: str) -> Iterator[None]:
-    """While active, WeasyPrint's tagger writes ``/Lang`` where an element's language changes: the
-    box tree's computed ``lang`` (HTML ``lang`` attributes, inherited), no guessing from scripts."""
-    import pydyf
-    from weasyprint.pdf import tags
-
-    original = tags._build_box_tree
-    stack = [document_lang]
-
-    def build(box, parent, *args):  # type: ignore[no-untyped-def] # noqa: ANN001, ANN202
-        inherited = stack[-1]
-        lang = box_lang(box) or inherited
-        stack.append(lang)
-        try:
-            for element in original(box, parent, *args):
-                if lang != inherited and "Lang" not in element:
-                    element["Lang"] = pydyf.String(lang)
-                yield element
-        finally:
-            stack.pop()
-
-    tags._build_box_tree = build
-    try:
-        yield
-    finally:
-        tags._build_box_tree = original
-
-
-# --------------------------------------------------------------------------------------------------
-# The tagged-PDF write made linear
-#
-# WeasyPrint's tagger (``pdf/tags.py``) reads ``pdf.page_references[n]`` for every structure element,
-# and pydyf 0.13 rebuilds that tuple of all the pages on each read. The tuple depends only on the page
-# tree's ``Kids``, which pages are only ever appended to: cached per PDF object and remade whenever
-# ``Kids`` has grown, the bytes written are the same (tests/render/test_weasy_pages.py compares them).
-
-
-@contextmanager
-def cached_page_references() -> Iterator[None]:
-    """While active, ``pydyf.PDF.page_references`` is computed once per page count, not once per read."""
-    import pydyf
-
-    original = pydyf.PDF.__dict__["page_references"]
-
-    def page_references(self: Any) -> tuple[bytes, ...]:  # noqa: ANN401 - a pydyf.PDF
-        kids = self.pages["Kids"]
-        cached = self.__dict__.get("_publish_page_references")
-        if cached is None or cached[0] != len(kids):
-            cached = (len(kids), original.fget(self))
-            self.__dict__["_publish_page_references"] = cached
-        return cached[1]  # type: ignore[no-any-return]
-
-    pydyf.PDF.page_references = property(page_references)  # type: ignore[method-assign,assignment]
-    try:
-        yield
-    finally:
-        pydyf.PDF.page_references = original  # type: ignore[method-assign]
-
-
-# --------------------------------------------------------------------------------------------------
-# pydyf's stream compression level
-
-
-class _Zlib:
-    """pydyf's view of the zlib module (``pydyf.zlib``: ``compressobj(level=9)``), at another level."""
-
-    def __init__(self, module: Any, level: int) -> None:  # noqa: ANN401 - the zlib module
-        self._module, self._level = module, level
-
-    def compressobj(self, level: int = -1) -> Any:  # noqa: ANN401
-        return self._module.compressobj(level=self._level)
-
-    def __getattr__(self, name: str) -> Any:  # noqa: ANN401
-        return getattr(self._module, name)
-
-
-@contextmanager
-def flate_level(level: int = 6) -> Iterator[None]:
-    """While active, pydyf compresses streams at zlib ``level`` (its own choice is 9)."""
-    import pydyf
-
-    original = pydyf.zlib
-    pydyf.zlib = _Zlib(original, level)  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        pydyf.zlib = original
-
-
-# --------------------------------------------------------------------------------------------------
-# The page map's view of a laid-out page
-
-
-def page_text_boxes(page: Any) -> Iterator[Any]:  # noqa: ANN401 - a weasyprint.Page
-    """The text boxes of a page's body (not its margin boxes, not generated content), in order."""
-    yield from _text_boxes(page._page_box)
-
-
-def _text_boxes(box: Any) -> Iterator[Any]:  # noqa: ANN401
-    if isinstance(box, boxes.MarginBox):
-        return
-    if isinstance(box, boxes.TextBox):
-        tag = box.element_tag or ""
-        if box.element is not None and "::" not in tag:
-            yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child)
-
-
-# --------------------------------------------------------------------------------------------------
-# A laid-out page's kind (for the assembly of independently laid-out parts)
-
-
-def page_is_blank(page: Any) -> bool:  # noqa: ANN401 - a weasyprint.Page
-    """Whether WeasyPrint made the page blank (a ``break-before: right`` left it empty: ``@page :blank``)."""
-    return bool(page._page_box.page_type.blank)
