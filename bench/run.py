@@ -146,6 +146,10 @@ def release_full(work: Path, env: dict[str, str]) -> dict[str, object]:
     data = json.loads(report.read_text(encoding="utf-8"))
     validators = data["validators"]
     validators_cpu = sum(v["cpu_s"] for v in validators.values())
+    by_tool: dict[str, float] = {}
+    for name, v in validators.items():   # "ghostscript (margins)" and the like under one tool
+        tool = name.split(" (")[0].removesuffix(" requests")
+        by_tool[tool] = by_tool.get(tool, 0.0) + v["cpu_s"]
     after_build = end_clock - data["marks"]["builds_done"]
     return {"release_full_s": round(wall, 2), "release_full_cpu_s": round(cpu, 2),
             "release_full_after_build_s": round(after_build, 2),
@@ -154,6 +158,7 @@ def release_full(work: Path, env: dict[str, str]) -> dict[str, object]:
             "validators_wall_share": round(after_build / wall, 3),
             "jvms": validators.get("epubcheck", {}).get("processes", 0),
             "browsers": validators.get("ace", {}).get("processes", 0),
+            "validators_cpu_by_tool_s": {k: round(v, 2) for k, v in sorted(by_tool.items())},
             "validators": validators, "release_loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 

@@ -43,7 +43,8 @@ def ghostscript(path: Path, *, use_trim: bool = True, dpi: int | None = None,
     cmd = ["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", *(["-dUseTrimBox"] if use_trim else []),
            *([f"-r{dpi}"] if dpi else []), *([f"-sPageList={','.join(map(str, pages))}"] if pages else []),
            "-sDEVICE=bbox", str(path)]
-    proc = meter.run(cmd, capture_output=True, text=True, timeout=600, meter="ghostscript")
+    role = "cover" if not use_trim else "near verdicts" if pages else "margins"
+    proc = meter.run(cmd, capture_output=True, text=True, timeout=600, meter=f"ghostscript ({role})")
     boxes: list[tuple[float, ...] | None] = []
     other = []
     for line in (proc.stderr + proc.stdout).splitlines():
