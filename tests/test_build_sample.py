@@ -157,3 +157,19 @@ def test_an_edition_without_isbns_builds_an_epub_with_a_stable_id(minimal: Path)
     with zipfile.ZipFile(epub) as z:
         opf = z.read("EPUB/content.opf").decode("utf-8")
     assert "urn:uuid:" in opf and "urn:isbn" not in opf
+
+
+def test_jobs_1_gives_the_bytes_of_jobs_2(tmp_path: Path, built: dict[tuple[str, str], Path],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same files whatever the pool's schedule: two editions (one of them bilingual, laid out first)
+    built one task after another, against the session's four editions built in a pool of two."""
+    from conftest import SAMPLE_EPOCH, sample_project
+    from publish.build import BuildOptions, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    again = build(sample_project(cache=tmp_path / "cache"), SAMPLE,
+                  BuildOptions(editions=("zh-Hant", "bilingual"), out=tmp_path / "out", jobs=1))
+    assert {(a.edition, a.fmt) for a in again} == {(e, f) for e in ("zh-Hant", "bilingual")
+                                                   for f in ("print", "cover", "pdf", "epub")}
+    for artifact in again:
+        assert artifact.path.read_bytes() == built[(artifact.edition, artifact.fmt)].read_bytes(), artifact.path

@@ -3,13 +3,14 @@ their parent, the scratch folder beside the cache, and the atomic placing of cac
 
 from __future__ import annotations
 
+import heapq
 import os
 import shutil
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import atomic
 
@@ -65,6 +66,64 @@ def worker_start(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+class Tasks:
+    """Tasks of a build, the most urgent first (the lowest ``priority``), at most ``jobs`` at once in
+    ``pool`` (without a pool, one after another here): the pool's own queue is first come, first served,
+    so only what a free worker should start next is handed to it. Each task's ``then`` runs here, in the
+    parent, with its result (and may add tasks); ``failed`` with its exception (without one, it is raised)."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None, jobs: int) -> None:
+        self.pool, self.jobs = pool, max(1, jobs)
+        self.queue: list[tuple[Any, int, Callable[..., Any], tuple[Any, ...], Callable[[Any], None],
+                               Callable[[Exception], None] | None]] = []
+        self.running: dict[Future[Any], tuple[Callable[[Any], None], Callable[[Exception], None] | None]] = {}
+        self.added = 0
+
+    def add(self, priority: Any, fn: Callable[..., Any], *args: Any, then: Callable[[Any], None],  # noqa: ANN401
+            failed: Callable[[Exception], None] | None = None) -> None:
+        self.added += 1   # ties in priority: in the order added
+        heapq.heappush(self.queue, (priority, self.added, fn, args, then, failed))
+
+    def poll(self) -> None:
+        """Hand the free workers their next tasks and take in what is done, without waiting (nothing
+        without a pool: the tasks then run in :meth:`run`)."""
+        if self.pool is not None:
+            self._step(block=False)
+
+    def run(self) -> None:
+        """Run every task, and those their results add, until none is left."""
+        while self.queue or self.running:
+            self._step(block=True)
+
+    def _step(self, *, block: bool) -> None:
+        if self.pool is None:
+            _, _, fn, args, then, failed = heapq.heappop(self.queue)
+            try:
+                result = fn(*args)
+            except Exception as exc:
+                if failed is None:
+                    raise
+                failed(exc)
+                return
+            then(result)
+            return
+        while self.queue and len(self.running) < self.jobs:
+            _, _, fn, args, then, failed = heapq.heappop(self.queue)
+            self.running[self.pool.submit(fn, *args)] = (then, failed)
+        if not self.running:
+            return
+        done, _ = wait(self.running, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for future in [f for f in self.running if f in done]:   # in the order handed out
+            then, failed = self.running.pop(future)
+            error = future.exception()
+            if error is None:
+                then(future.result())
+            elif failed is None or not isinstance(error, Exception):
+                raise error
+            else:
+                failed(error)
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """The digital PDF laid out in parts and assembled (publish.render.partbuild, .assemble) against the same
 edition laid out in one pass: same pages (text and pixels), bookmarks, named destinations, links, /Lang,
-page map; the checks the release runs pass; the bytes are the same from one run to the next; one edited
-paragraph re-lays one part."""
+page map; the checks the release runs pass; each font face embedded once, the files no bigger than the one
+layout's (publish.render.fontmerge); the bytes are the same from one run to the next; one edited paragraph
+re-lays one part; the whole sample built in parts gives what the one layout gives."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, SAMPLE_EPOCH, project_at
+from conftest import SAMPLE, SAMPLE_EPOCH, project_at, sample_project
 
 pytestmark = pytest.mark.slow
 
@@ -212,3 +213,31 @@ def test_a_build_in_parts_gives_what_one_layout_gives(minimal: Path, monkeypatch
     for fmt in ("pdf", "print"):
         assert _page_texts(files["on"][fmt][0]) == _page_texts(files["off"][fmt][0]), fmt
     assert files["on"]["epub"][0].read_bytes() == files["off"]["epub"][0].read_bytes()
+
+
+def test_the_whole_sample_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every edition and format of the sample built in parts against the one-layout build: the same page texts
+    (PDFs) and bytes (EPUBs), every font embedded and subset once per face, each file within 10% of the size of
+    its one-layout twin."""
+    from publish.build import BuildOptions, build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+    files: dict[str, dict[tuple[str, str], Path]] = {}
+    for mode in ("off", "on"):
+        monkeypatch.setenv("PUBLISH_PARTS", mode)
+        artifacts = build(sample_project(cache=tmp_path / f"cache-{mode}"), SAMPLE,
+                          BuildOptions(out=tmp_path / f"out-{mode}"))
+        files[mode] = {(a.edition, a.fmt): a.path for a in artifacts}
+    assert files["on"].keys() == files["off"].keys()
+    assert {e for e, _ in files["on"]} == {"en", "zh-Hans", "zh-Hant", "bilingual"}
+    for (edition, fmt), parts in files["on"].items():
+        one = files["off"][(edition, fmt)]
+        if fmt == "epub":
+            assert parts.read_bytes() == one.read_bytes(), edition
+            continue
+        assert _page_texts(parts) == _page_texts(one), (edition, fmt)
+        faces = _programs(parts)
+        assert faces and len(faces) == len(set(faces)), (edition, fmt, faces)
+        assert all(row[-5:-3] == ["yes", "yes"] for row in _pdffonts(parts)), (edition, fmt)
+        assert parts.stat().st_size <= 1.10 * one.stat().st_size, (edition, fmt, parts.stat().st_size,
+                                                                   one.stat().st_size)

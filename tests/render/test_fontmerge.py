@@ -6,7 +6,9 @@ naming the part."""
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,7 @@ def _merged(tmp_path: Path, name: str) -> Path:
         out.pages.extend(other.pages)
         fonts.take(out.pages[first:], parts[1])
         fonts.finish()
-        out.save(target, deterministic_id=True)
+        out.save(target, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)   # as assembled
     return target
 
 
@@ -112,6 +114,13 @@ def test_merged_fonts_match_one_document(tmp_path: Path) -> None:
     assert rows and all(row.split()[-5:-3] == ["yes", "yes"] for row in rows), out   # embedded, subset
     assert subprocess.run(["qpdf", "--check", str(merged)], capture_output=True, check=False).returncode == 0
     assert _merged(tmp_path, "again").read_bytes() == merged.read_bytes()
+    # and from another process, with another string hash seed (pikepdf gives a dictionary's keys as a set)
+    for seed in ("1", "2"):
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from pathlib import Path; import test_fontmerge; "
+                f"test_fontmerge._merged(Path(sys.argv[2]), 'seed{seed}')")
+        subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), str(tmp_path)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        assert (tmp_path / f"seed{seed}.pdf").read_bytes() == merged.read_bytes(), seed
 
 
 def test_the_parts_carry_placeholders_only(tmp_path: Path) -> None:

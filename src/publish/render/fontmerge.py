@@ -92,7 +92,7 @@ class FontMerge:
         fonts = resources.get("/Font")
         if isinstance(fonts, pikepdf.Dictionary) and self._once(fonts):
             self.font_dicts.append(fonts)
-            for key in fonts.keys():
+            for key in sorted(fonts.keys()):   # pikepdf gives a set: its order changes from run to run
                 font = fonts[key]
                 if isinstance(font, pikepdf.Dictionary) and self._once(font):
                     self._font(font, origin)
@@ -100,7 +100,7 @@ class FontMerge:
             table = resources.get(kind)
             if not isinstance(table, pikepdf.Dictionary):
                 continue
-            for key in table.keys():
+            for key in sorted(table.keys()):
                 item = table[key]
                 if isinstance(item, (pikepdf.Stream, pikepdf.Dictionary)) and self._once(item):
                     self._resources(item.get("/Resources"), origin)
@@ -139,7 +139,7 @@ class FontMerge:
                 for font, _ in group.members:
                     self.merged[font.objgen] = merged
         for fonts in self.font_dicts:
-            for key in fonts.keys():
+            for key in sorted(fonts.keys()):   # pikepdf gives a set: its order changes from run to run
                 font = fonts[key]
                 if font.is_indirect and font.objgen in self.merged:
                     fonts[key] = self.merged[font.objgen]
@@ -172,7 +172,8 @@ class FontMerge:
         tag = "".join(chr(65 + b % 26) for b in digest.digest()[:6])
         base = pikepdf.Name(f"/{tag}+{label}")
         cid_template = template.DescendantFonts[0]
-        descriptor = pikepdf.Dictionary({k: cid_template.FontDescriptor[k] for k in cid_template.FontDescriptor.keys()})
+        source = cid_template.FontDescriptor
+        descriptor = pikepdf.Dictionary({k: source[k] for k in sorted(source.keys())})
         font_file_key, _ = _font_file(descriptor)
         descriptor[font_file_key] = file_stream
         descriptor.FontName = base
@@ -185,11 +186,11 @@ class FontMerge:
         descriptor.Flags = flags
         if "/CIDSet" in descriptor:
             descriptor.CIDSet = self.out.make_stream(_cid_set(sorted(widths)))
-        cid = pikepdf.Dictionary({k: cid_template[k] for k in cid_template.keys()})
+        cid = pikepdf.Dictionary({k: cid_template[k] for k in sorted(cid_template.keys())})
         cid.BaseFont = base
         cid.W = _w_array(widths)
         cid.FontDescriptor = self.out.make_indirect(descriptor)
-        merged = pikepdf.Dictionary({k: template[k] for k in template.keys() if k != "/PublishFace"})
+        merged = pikepdf.Dictionary({k: template[k] for k in sorted(template.keys()) if k != "/PublishFace"})
         merged.BaseFont = base
         merged.DescendantFonts = pikepdf.Array([self.out.make_indirect(cid)])
         cmap = pikepdf.Stream(self.out, zlib.compress(_cmap(text), 6))

@@ -124,7 +124,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
                                     lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
                             for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
-            document = source.render(stylesheets=[first, page, *rest])
+            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config())
             _raise_logged(log.messages, shown)
             starts = tuple(page_starts(source.etree_element, document.pages)) if kind != "sheet" else ()
             anchors: dict[str, int] = {}
@@ -158,6 +158,20 @@ def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
             _SHEETS.clear()
         sheet = _SHEETS[key] = parse()
     return sheet
+
+
+def _font_config() -> Any:  # noqa: ANN401
+    """One WeasyPrint ``FontConfiguration`` per process (fontconfig's configuration and Pango's font map, with
+    the faces they have loaded): WeasyPrint makes a new one for each document it renders otherwise."""
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
+
+
+_FONTS: Any = None
 
 
 def _stamp(path: Path) -> tuple[int, int, str]:
@@ -243,77 +257,127 @@ class EditionJob:
         return self.laid["front"].anchors.get("half-title", 0) if "front" in self.laid else 0
 
 
-def run(editions: list[EditionJob], cache: Path, pool: Executor | None) -> list[EditionJob]:
-    """Lay out (or take from the cache) every part of every edition, in ``pool``, then assemble each
-    edition into its target (and derive its print file). Fills in each job's ``done``; raises
-    :class:`RenderError`."""
-    from .assemble import Piece, assemble
+def run(editions: list[EditionJob], cache: Path, pool: Executor | None, jobs: int = 2) -> list[EditionJob]:
+    """Lay out (or take from the cache) every part of every edition, at most ``jobs`` at once in ``pool``,
+    then assemble each edition into its target (and derive its print file). Fills in each job's ``done``;
+    raises :class:`RenderError`."""
+    from ..workers import Tasks
 
-    for job in editions:
-        if not job.parts:
-            found = split(job.html)
-            if found is None:
-                raise RenderError(f"{job.name}: no profile in the edition's HTML to lay out in parts",
-                                  Location(str(job.target)))
-            job.parts = found.parts
-    _each(editions, cache, pool, lambda job: [(p.name, p.html, p.kind, FIXED_STAMP if p.kind == "profile"
-                                               else job.modified) for p in job.parts if p.kind != "front"])
-    # the front matter last, knowing where every other part begins (its own length is guessed first from the
-    # parts alone, then from its last layout: the contents' numbers rarely change its page count)
-    guess = {job.name: _memo(cache, job) for job in editions}
-    for _ in range(4):
-        _each(editions, cache, pool, lambda job: [("front", _front_html(job, *guess[job.name]), "front",
-                                                   job.modified)])
-        settled = True
-        for job in editions:
-            seen = (_padded(job.laid["front"].pages), job.cover)
-            if seen != guess[job.name]:
-                guess[job.name] = seen
-                settled = False
-        if settled:
-            break
-    for job in editions:
-        if _memo(cache, job) != guess[job.name]:
-            from ..release import cache as cache_mod
+    tasks = Tasks(pool, jobs if pool is not None else 1)   # type: ignore[arg-type]
+    problems: list[Problem] = []
 
-            cache_mod.store(cache, _memo_key(job), {}, {"front": list(guess[job.name])})
-    total = {job.name: _total(job) - job.cover for job in editions}
-    _each(editions, cache, pool, lambda job: [("sheet", sheet_html(job.html, _bucket(total[job.name])), "sheet",
-                                               FIXED_STAMP)])
-    for job in editions:
-        pieces = [Piece(p.kind, job.laid[p.name].pdf, job.laid[p.name].pages, job.laid[p.name].blanks)
-                  for p in job.parts]
-        pages = assemble(pieces, job.laid["sheet"].pdf, job.target, job.setup.fmt, job.html, job.modified,
-                         cover=job.cover)
-        printed = None
-        if job.print_target is not None:
-            from ..prepress.derive import derive_print
+    def failed(exc: Exception) -> None:
+        if not isinstance(exc, RenderError):
+            raise exc
+        problems.extend(exc.problems)
 
-            printed = derive_print(job.target, job.print_target, job.printer, cover_pages=job.cover).pages
-        job.done = Done(pages, printed, page_map(job))
+    for rank, job in enumerate(editions):
+        add(job, cache, tasks, rank=rank, then=lambda job: None, failed=failed)
+    tasks.run()
+    if problems:
+        raise RenderError(problems)
     return editions
 
 
-def _each(editions: list[EditionJob], cache: Path, pool: Executor | None, what: Any) -> None:  # noqa: ANN401
-    pending = []
-    for job in editions:
-        for name, html, kind, modified in what(job):
+FINISH, LAYOUT = 0, 1
+"""Task priorities (publish.schedule's): what finishes an edition (its front matter, folio sheet and
+assembly) before the next part's layout."""
+
+
+@dataclass
+class _State:
+    guess: tuple[int, int]   # the front matter's (padded) pages and cover pages
+    rounds: int = 0
+    failed: bool = False
+
+
+def add(job: EditionJob, cache: Path, tasks: Any, *, rank: int, then: Any, failed: Any) -> None:  # noqa: ANN401
+    """Add the tasks of one edition laid out in parts to ``tasks`` (a publish.workers.Tasks, which may hold
+    other editions' tasks): every part but the front matter; once they are in, the front matter, knowing
+    where every other part begins (its own length guessed first from its last layout: the contents'
+    numbers rarely change its page count), again until its length is the guess (four times at most); then
+    the folio sheet; then the assembly (and the print file derived from it), in a worker too. ``then(job)``
+    once ``job.done`` is filled in; ``failed(exception)`` for a task that failed (the edition stops there)."""
+    if not job.parts:
+        found = split(job.html)
+        if found is None:
+            raise RenderError(f"{job.name}: no profile in the edition's HTML to lay out in parts",
+                              Location(str(job.target)))
+        job.parts = found.parts
+    state = _State(_memo(cache, job))
+
+    def fail(exc: Exception) -> None:
+        state.failed = True
+        failed(exc)
+
+    def lay(items: list[tuple[str, str, str, datetime]], priority: int, next_step: Any) -> None:  # noqa: ANN401
+        """Lay out (or take from the cache) ``items``, then ``next_step()`` once all are in."""
+        left = {"n": 0}
+
+        def laid(name: str, result: Laid) -> None:
+            job.laid[name] = result
+            left["n"] -= 1
+            if left["n"] == 0 and not state.failed:
+                next_step()
+
+        for name, html, kind, modified in items:
             key = part_key(job.setup, html, _page_css(job.setup, kind) + modified.isoformat())
-            laid = cached(cache, key)
-            if laid is not None:
-                job.laid[name] = laid
+            found = cached(cache, key)
+            if found is not None:
+                job.laid[name] = found
                 continue
             job.relaid.append(name)
-            args = (html, key, cache, job.setup, kind, modified)
-            pending.append((job, name, pool.submit(_job, *args) if pool else None, args))
-    problems: list[Problem] = []
-    for job, name, future, args in pending:
-        try:
-            job.laid[name] = future.result() if future else _job(*args)
-        except RenderError as exc:
-            problems += exc.problems
-    if problems:
-        raise RenderError(problems)
+            left["n"] += 1
+            tasks.add((priority, rank), _job, html, key, cache, job.setup, kind, modified,
+                      then=lambda result, name=name: laid(name, result), failed=fail)
+        if left["n"] == 0:
+            next_step()
+
+    def front() -> None:
+        state.rounds += 1
+        html = _front_html(job, *state.guess)
+        lay([("front", html, "front", job.modified)], FINISH, settled)
+
+    def settled() -> None:
+        seen = (_padded(job.laid["front"].pages), job.cover)
+        if seen != state.guess:
+            state.guess = seen
+            if state.rounds < 4:
+                front()
+                return
+        if _memo(cache, job) != state.guess:
+            from ..release import cache as cache_mod
+
+            cache_mod.store(cache, _memo_key(job), {}, {"front": list(state.guess)})
+        total = _total(job) - job.cover
+        lay([("sheet", sheet_html(job.html, _bucket(total)), "sheet", FIXED_STAMP)], FINISH, assembly)
+
+    def assembly() -> None:
+        pieces = [(p.kind, job.laid[p.name].pdf, job.laid[p.name].pages, job.laid[p.name].blanks) for p in job.parts]
+        tasks.add((FINISH, rank), _assemble, pieces, job.laid["sheet"].pdf, job.target, job.setup.fmt, job.html,
+                  job.modified, job.cover, job.print_target, job.printer, then=assembled, failed=fail)
+
+    def assembled(counts: tuple[int, int | None]) -> None:
+        job.done = Done(counts[0], counts[1], page_map(job))
+        then(job)
+
+    lay([(p.name, p.html, p.kind, FIXED_STAMP if p.kind == "profile" else job.modified)
+         for p in job.parts if p.kind != "front"], LAYOUT, front)
+
+
+def _assemble(pieces: list[tuple[Any, ...]], sheet: Path, target: Path, fmt: Any, html: str,  # noqa: ANN401
+              modified: datetime, cover: int, print_target: Path | None, printer: Any) -> tuple[int, int | None]:
+    """Assemble the laid-out parts into ``target`` and derive the print file from it (run in a worker): the
+    page counts of both."""
+    from .assemble import Piece, assemble
+
+    pages = assemble([Piece(*p) for p in pieces], sheet, target, fmt, html, modified, cover=cover)
+    printed = None
+    if print_target is not None:
+        from ..prepress.derive import derive_print
+
+        printed = derive_print(target, print_target, printer, cover_pages=cover).pages
+    return pages, printed
 
 
 def _memo_key(job: EditionJob) -> str:
