@@ -9,6 +9,17 @@
   twice); release_after_build_s (`publish release --draft` right after: everything from the build's edition
   cache, validated once); release_noop_s; release_one_catalogue_s (after a change to one zh_Hant catalogue:
   only zh-Hant is rebuilt).
+- release_full_s / release_full_cpu_s: `publish release --draft` on a copy of the project with an empty
+  cache (every edition built, then validated), wall and CPU; validators: each release validator's wall and
+  CPU seconds and the processes it started, from the release's own meter (publish.release.meter, written
+  to PUBLISH_METER): child processes by their wait4 usage (EPUBCheck's JVM, Ace's Node with its Chromium,
+  Ghostscript, pdfcpu, poppler), threads by their CPU clock (fonts, structure, Matterhorn, the preflight's
+  pikepdf walks, certification); jvms / browsers: the EPUBCheck and Ace processes started.
+  The validators' share, both ways:
+  validators_cpu_share = the validators' CPU (processes and threads) ÷ the CPU of the whole release;
+  validators_wall_share = the wall time the release spends after its last edition is built (the build
+  returned) until it ends ÷ its wall time (the validators that do not overlap the build, and the bundle).
+  `--only release` measures just these (and skips the build benchmark).
 Each figure is the best of --repeat runs (default 2) on a warm disk cache; every toolkit build starts from an
 empty edition cache (else the second run would only copy the first one's files). The *_cpu_s figures are the
 user + system time of the process tree (the machine may be shared: compare those and the ratios), with the
@@ -97,6 +108,8 @@ def release_figures(out: Path, env: dict[str, str]) -> dict[str, float]:
         assert done.returncode == code, (cmd, done.returncode)
         return time.perf_counter() - start
 
+    full = release_full(work, env)
+    shutil.rmtree(work / ".publish-cache", ignore_errors=True)
     check = run([publish, "check", "shanghai-doctors"])
     refused = run(release, code=5)                      # the gate refuses before building anything
     build = run([publish, "build", "shanghai-doctors", "--draft", "-q"])
@@ -110,14 +123,65 @@ def release_figures(out: Path, env: dict[str, str]) -> dict[str, float]:
     one = run([*release, "--draft"])
     return {"check_s": round(check, 2), "refused_release_s": round(refused, 2), "build_draft_s": round(build, 2),
             "noop_build_s": round(noop_build, 2), "release_after_build_s": round(after_build, 2),
-            "release_noop_s": round(noop, 2), "release_one_catalogue_s": round(one, 2)}
+            "release_noop_s": round(noop, 2), "release_one_catalogue_s": round(one, 2), **full}
+
+
+def release_full(work: Path, env: dict[str, str]) -> dict[str, object]:
+    """`publish release --draft` from an empty cache in the project copy ``work``, with its validators'
+    meter (the figures of the module docstring)."""
+    import resource
+    import shutil
+
+    shutil.rmtree(work / ".publish-cache", ignore_errors=True)
+    shutil.rmtree(work / "dist", ignore_errors=True)
+    report = work / "meter.json"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([str(VENV / "publish"), "release", "shanghai-doctors", "--version", "bench", "-q", "--draft"],
+                   check=True, cwd=work, env={**env, "PUBLISH_METER": str(report)},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall, end_clock = time.perf_counter() - start, time.time()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    data = json.loads(report.read_text(encoding="utf-8"))
+    validators = data["validators"]
+    validators_cpu = sum(v["cpu_s"] for v in validators.values())
+    by_tool: dict[str, float] = {}
+    for name, v in validators.items():   # "ghostscript (margins)" and the like under one tool
+        tool = name.split(" (")[0].removesuffix(" requests")
+        by_tool[tool] = by_tool.get(tool, 0.0) + v["cpu_s"]
+    after_build = end_clock - data["marks"]["builds_done"]
+    return {"release_full_s": round(wall, 2), "release_full_cpu_s": round(cpu, 2),
+            "release_full_after_build_s": round(after_build, 2),
+            "validators_cpu_s": round(validators_cpu, 2),
+            "validators_cpu_share": round(validators_cpu / cpu, 3),
+            "validators_wall_share": round(after_build / wall, 3),
+            "jvms": validators.get("epubcheck", {}).get("processes", 0),
+            "browsers": validators.get("ace", {}).get("processes", 0),
+            "validators_cpu_by_tool_s": {k: round(v, 2) for k, v in sorted(by_tool.items())},
+            "validators": validators, "release_loadavg": [round(x, 2) for x in os.getloadavg()]}
+
+
+def only_release(env: dict[str, str]) -> dict[str, object]:
+    import shutil
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "release"
+        work.mkdir()
+        for name in ("publish.toml", "books", "locales"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile)(ROOT / name, work / name)
+        return {"loadavg_before": [round(x, 2) for x in os.getloadavg()], **release_full(work, env)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", choices=["release"], help="measure only the full release and its validators")
     args = parser.parse_args()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1748908800"}
+    if args.only == "release":
+        print(json.dumps(only_release(env)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         jobs = intermediate(out)

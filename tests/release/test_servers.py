@@ -49,8 +49,10 @@ def test_one_browser_gives_each_file_the_report_of_its_own_ace(epubs: tuple[Path
 
 
 def test_certified_first_once_the_checkers_are_known(epubs: tuple[Path, Path], minimal: Path, tmp_path: Path) -> None:
-    """A release's first EPUB is checked, certified, checked again; later ones are certified first and
-    checked once: the same bytes and reports. A file that fails keeps no claim and its bytes as built."""
+    """With the checkers' versions known from their installations, every EPUB of a release is certified
+    first and checked once: the same bytes and reports as checked, certified, checked again. A wrong
+    guess of the versions costs a round, not the claim's truth; a file that fails keeps no claim and its
+    bytes as built."""
     import shutil
     from concurrent.futures import ThreadPoolExecutor
 
@@ -65,16 +67,43 @@ def test_certified_first_once_the_checkers_are_known(epubs: tuple[Path, Path], m
     assert alone.certified
     copies = [Path(shutil.copy(good, tmp_path / f"copy{n}.epub")) for n in range(2)]
     bad = Path(shutil.copy(broken, tmp_path / "bad.epub"))
+    wrong = Path(shutil.copy(good, tmp_path / "wrong.epub"))
     with Servers() as servers, ThreadPoolExecutor(2) as pool:
+        # known before any file is checked: the names the reports give
+        assert servers.tools == f"{alone.reports[1].tool}, {alone.reports[0].tool}"
         results = []
         for n, path in enumerate([*copies, bad]):
             results.append(certify_one(sources, "en", path, cache=cache, work=tmp_path / f"w{n}", servers=servers,
                                        pool=pool))
-            if n == 0:
-                assert servers.tools is not None       # known from the first file's reports
-    for path, checked in zip(copies, results[:2], strict=True):
+        servers.tools = "Ace 0.0.1, EPUBCheck 0.0.1"   # a wrong guess: the claim is made again with the real ones
+        results.append(certify_one(sources, "en", wrong, cache=cache, work=tmp_path / "wrong", servers=servers,
+                                   pool=pool))
+        assert servers.tools == f"{alone.reports[1].tool}, {alone.reports[0].tool}"
+    copies.append(wrong)
+    results = [*results[:2], results[3], results[2]]
+    for path, checked in zip(copies, results[:3], strict=True):
         assert checked.certified
         assert path.read_bytes() == Path(alone_path).read_bytes()
         assert [r.data() for r in checked.reports] == [r.data() for r in alone.reports]
-    assert not results[2].certified and bad.read_bytes() == broken.read_bytes()
-    assert not results[2].reports[0].clean
+    assert not results[3].certified and bad.read_bytes() == broken.read_bytes()
+    assert not results[3].reports[0].clean
+
+
+def test_one_node_gives_each_pdf_the_verdict_of_its_own_pdfcpu(tmp_path: Path) -> None:
+    import pikepdf
+
+    from publish.release.pdfcpu import pdfcpu_strict
+
+    good, broken, truncated = tmp_path / "good.pdf", tmp_path / "broken.pdf", tmp_path / "truncated.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(420, 595))
+        pdf.save(good)
+    broken.write_bytes(b"%PDF-1.7\nnot a PDF\n")
+    truncated.write_bytes(good.read_bytes()[:-200])
+    files = [good, broken, truncated, good]
+    with Servers() as servers:
+        reports = [servers.pdfcpu.check(p) for p in files]
+        assert servers.pdfcpu.proc is not None and not servers.pdfcpu.failed   # one Node for all four
+    assert reports[0].clean and not reports[1].clean and not reports[2].clean
+    for path, report in zip(files, reports, strict=True):
+        assert report.data() == pdfcpu_strict(path).data()

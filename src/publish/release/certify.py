@@ -4,8 +4,9 @@ Every EPUB is checked with EPUBCheck and Ace by DAISY as built (no claim in it).
 (EPUBCheck: no fatal, error or warning; Ace: no critical or serious finding) is certified by the
 publisher — a self-certification — with ``dcterms:conformsTo``, ``a11y:certifiedBy`` and a summary
 naming the checks; the certified bytes are then checked again, and those reports are the ones kept (and
-Ace's ``report.json`` goes into the bundle). In a release, once the first EPUB has told the checkers'
-versions, the others are certified first and checked once (the claim stays only if those bytes pass).
+Ace's ``report.json`` goes into the bundle). In a release, where the checkers' versions are known before
+the first report (their installations tell them), every EPUB is certified first and checked once (the
+claim stays only if those bytes pass).
 A package either checker fails keeps no claim and its
 honest summary, and the release gate refuses it with the findings.
 """
@@ -60,9 +61,12 @@ def certify_one(sources: Sources, edition_id: str, path: Path, *, cache: Path, w
     """:func:`check_and_certify` for one EPUB (certified in place when it passes), with the release's
     EPUBCheck JVM and Ace browser; each round's two checks run at once.
 
-    Once the checkers' versions are known (from the release's first EPUB), an EPUB is certified first and
-    its final bytes checked once: the claim is kept only if those bytes pass, which is what the two rounds
-    prove; on a failure the uncertified bytes come back and are checked as built."""
+    Once the checkers' versions are known (from their installations, :func:`~.servers.expected_tools`, or
+    else from the release's first EPUB), an EPUB is certified first and its final bytes checked once: the
+    claim is kept only if those bytes pass and their reports name those very checkers, which is what the
+    two rounds prove; otherwise the bytes as built come back and are checked as they are (and, when they
+    pass, certified with the checkers their reports name and checked again: the claim stays only if
+    those final bytes pass too)."""
     def both(folder: str) -> tuple[Report, Report]:
         epc = pool.submit(servers.epubcheck.check, path)
         found = servers.ace.check(path, work / folder)
@@ -77,9 +81,14 @@ def certify_one(sources: Sources, edition_id: str, path: Path, *, cache: Path, w
             return Checked((epc, found), work / "ace-final" / f"{path.stem}.ace.json", True)
         path.write_bytes(built)         # no claim: the file as built, checked as it is
     epc, found = both("ace-first")
+    as_built = Checked((epc, found), work / "ace-first" / f"{path.stem}.ace.json", False)
     if not (epc.clean and found.clean):
-        return Checked((epc, found), work / "ace-first" / f"{path.stem}.ace.json", False)
+        return as_built
     servers.tools = f"{found.tool}, {epc.tool}"
+    built = path.read_bytes()
     certify(path, certification(sources, edition, cache=cache, checks=servers.tools))
     epc, found = both("ace-final")
+    if not (epc.clean and found.clean):   # the certified bytes fail: no claim, the bytes as built
+        path.write_bytes(built)
+        return as_built
     return Checked((epc, found), work / "ace-final" / f"{path.stem}.ace.json", True)

@@ -1,9 +1,10 @@
-"""One JVM and one browser per release: EPUBCheck and Ace by DAISY as long-running processes fed one
-EPUB at a time, as soon as each exists.
+"""One JVM, one browser and one Node per release: EPUBCheck, Ace by DAISY and pdfcpu as long-running
+processes fed one file at a time, as soon as each exists.
 
 :class:`EpubCheckServer` runs ``EpubCheckBatch.java --stdin`` (the EPUBCheck jar, the JVM flags of
 :data:`~publish.release.validators.JVM_FLAGS`); :class:`AceServer` runs ``js/ace-batch.js`` with the Ace
-installation :func:`~publish.release.validators.ace_command` finds, one headless Chromium for every file.
+installation :func:`~publish.release.validators.ace_command` finds, one headless Chromium for every file;
+:class:`PdfcpuServer` runs ``js/pdfcpu-batch.mjs``, pdfcpu's WebAssembly module compiled once for every file.
 Both give the reports the one-file commands give (tests/release/test_servers.py compares them). Where a
 server cannot start (no Java compiler module; an Ace that is not an npm installation), each file gets
 its own process, as before.
@@ -21,16 +22,18 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import ReleaseError
+from . import meter, pdfcpu
 from . import validators as v
 
 ACE_BATCH = Path(__file__).resolve().parent / "js" / "ace-batch.js"
+PDFCPU_BATCH = Path(__file__).resolve().parent / "js" / "pdfcpu-batch.mjs"
 
 
 class _Server:
     """A child process that answers one tab-separated request line with one line."""
 
-    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
-        self.command, self.env = command, env
+    def __init__(self, command: list[str], env: dict[str, str] | None = None, *, name: str) -> None:
+        self.command, self.env, self.name = command, env, name
         self.lock = threading.Lock()
         self.proc: subprocess.Popen[str] | None = None
         self.failed = False
@@ -42,8 +45,9 @@ class _Server:
                 return None
             try:
                 if self.proc is None:
-                    self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                                 stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/")
+                    self.proc = meter.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/",
+                                            meter=self.name)
                 stdin, stdout = self.proc.stdin, self.proc.stdout
                 assert stdin is not None and stdout is not None
                 stdin.write("\t".join(fields) + "\n")
@@ -82,11 +86,11 @@ def _answer(stdout: IO[str]) -> str | None:
 
 class EpubCheckServer(_Server):
     def __init__(self) -> None:
-        super().__init__(["java", *v.JVM_FLAGS, "-cp", str(v._jar()), str(v.BATCH), "--stdin"])
+        super().__init__(["java", *v.JVM_FLAGS, "-cp", str(v._jar()), str(v.BATCH), "--stdin"], name="epubcheck")
 
     def check(self, path: Path) -> v.Report:
         """EPUBCheck ``-u`` on one file, in the release's JVM (one JVM of its own if that cannot run)."""
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("epubcheck requests", cpu=False):
             out = Path(tmp) / "report.json"
             if self.ask(str(path), str(out), "-u") == "done" and out.is_file():
                 return v._epubcheck_report(json.loads(out.read_text(encoding="utf-8")))
@@ -111,12 +115,12 @@ class AceServer(_Server):
         chromium = shutil.which("chromium") or shutil.which("chromium-browser") or ""
         env = {**os.environ, "NODE_PATH": str(modules), "PUPPETEER_EXECUTABLE_PATH": chromium,
                "PUPPETEER_SKIP_DOWNLOAD": "1"}
-        super().__init__(["node", "--no-warnings", str(ACE_BATCH)], env)
+        super().__init__(["node", "--no-warnings", str(ACE_BATCH)], env, name="ace")
         self.failed = modules is None or not chromium or not shutil.which("node")
 
     def check(self, path: Path, reports: Path | None = None) -> v.Report:
         """Ace on one file with the release's browser (its own ``ace`` process if that cannot run)."""
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("ace requests", cpu=False):
             answer = self.ask(str(path), str(Path(tmp) / "out"), str(Path(tmp) / "t"))
             out = Path(tmp) / "out" / "report.json"
             if answer == "done" and out.is_file():
@@ -126,15 +130,55 @@ class AceServer(_Server):
         return v.ace([path], reports, jobs=1)[path]
 
 
+class PdfcpuServer(_Server):
+    def __init__(self) -> None:
+        super().__init__(["node", "--no-warnings", str(PDFCPU_BATCH)], name="pdfcpu")
+        try:
+            self.command.append(str(pdfcpu.wasm()))
+        except ReleaseError:
+            self.failed = True   # pdfcpu_strict says why
+
+    def check(self, path: Path) -> v.Report:
+        """pdfcpu ``validate -m strict`` on one file in the release's Node (its own if that cannot run)."""
+        with tempfile.TemporaryDirectory() as tmp, meter.stage("pdfcpu requests", cpu=False):
+            out = Path(tmp) / "out.txt"
+            answer = self.ask(str(out), *pdfcpu.strict_args(path))
+            if answer is not None and answer.startswith("done ") and out.is_file():
+                return pdfcpu.report(int(answer[5:]), out.read_text(encoding="utf-8", errors="replace"))
+        return pdfcpu.pdfcpu_strict(path)
+
+
+def expected_tools() -> str | None:
+    """"Ace V, EPUBCheck W" as the reports will name them: V the version of Ace's ace-meta package (its
+    reports' ``doap:revision``), W the EPUBCheck jar's Maven version (its ``checkerVersion``); None when
+    either cannot be read (the first EPUB is then checked before it is certified)."""
+    import re
+    import zipfile
+
+    modules = _ace_modules()
+    try:
+        ace = json.loads((modules / "@daisy" / "ace-meta" / "package.json").read_text(encoding="utf-8"))["version"] \
+            if modules is not None else None
+        with zipfile.ZipFile(v._jar()) as jar:
+            pom = jar.read("META-INF/maven/org.w3c/epubcheck/pom.properties").decode("utf-8")
+    except (OSError, KeyError, ValueError, ReleaseError, zipfile.BadZipFile):
+        return None
+    found = re.search(r"^version=(\S+)$", pom, re.MULTILINE)
+    return f"Ace {ace}, EPUBCheck {found.group(1)}" if ace and found else None
+
+
 class Servers:
-    """The release's EPUBCheck JVM and Ace browser, started at their first file, ended with the release."""
+    """The release's EPUBCheck JVM, Ace browser and pdfcpu Node, started at their first file, ended with
+    the release."""
 
     def __init__(self) -> None:
         self.epubcheck = EpubCheckServer()
         self.ace = AceServer()
-        self.tools: str | None = None
-        """The checkers' names and versions as their first reports gave them (the claim's summary names
-        them): known, a later EPUB is certified first and its final bytes checked once."""
+        self.pdfcpu = PdfcpuServer()
+        self.tools: str | None = expected_tools()
+        """The checkers' names and versions (the claim's summary names them), as their installations tell
+        them before any file is checked, or their first reports: known, an EPUB is certified first and
+        its final bytes checked once (the claim stays if those reports pass and name these very tools)."""
 
     def __enter__(self) -> Servers:
         return self
@@ -142,3 +186,4 @@ class Servers:
     def __exit__(self, kind: object, *exc: object) -> None:
         self.epubcheck.close(kill=kind is not None)
         self.ace.close(kill=kind is not None)
+        self.pdfcpu.close(kill=kind is not None)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as cache_mod
+from . import meter
 from .certify import Checked, certify_one
 from .servers import Servers
 from .validators import Report
@@ -32,29 +33,36 @@ def validated(entry: cache_mod.Entry) -> bool:
     return set(entry.result.get("validators", {})) == wanted(entry) and entry.has(("ace",))
 
 
-def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Executor) \
+def pdf_checks(sources: Any, edition_id: str, entry: cache_mod.Entry, pool: Executor, servers: Servers) \
         -> Callable[[], tuple[list[tuple[str, Report]], dict[str, object]]]:  # noqa: ANN401 - Sources
     """Fonts, structure, Matterhorn, pdfcpu and the print preflight of one edition's PDFs, started in
-    ``pool`` (three at once: in-process checks, pdfcpu, the preflight); a function that waits for them."""
+    ``pool`` (three at once: in-process checks, pdfcpu in the release's Node, the preflight); a function
+    that waits for them."""
     from .pdfcheck import check_pdf
-    from .preflight import pdfcpu_strict, print_preflight
+    from .preflight import print_preflight
     from .validators import matterhorn
 
     cover = entry.has(["cover"])
     files = {f: entry.file(f) for f in ("print", "pdf", "cover")}
 
     def own() -> list[tuple[str, Report]]:
-        ran = [(f, report) for f in ("print", "pdf") for report in check_pdf(files[f])]
-        ran.append(("pdf", matterhorn(files["pdf"])))
-        if cover:
-            ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
+        with meter.stage("pdf checks"):
+            ran = [(f, report) for f in ("print", "pdf") for report in check_pdf(files[f])]
+            if cover:
+                ran += [("cover", check_pdf(files["cover"])[1])]   # the interior's structure is checked above
+        with meter.stage("matterhorn"):
+            ran.append(("pdf", matterhorn(files["pdf"])))
         return ran
+
+    def preflight() -> list[tuple[str, Report]]:
+        with meter.stage("preflight"):
+            return print_preflight(sources, edition_id, {f: files[f] for f in ("print", "cover")},
+                                   {"pages": entry.result["pages"]})
 
     started = [pool.submit(own)]
     if cover:   # the print preflight: the interior and its cover wrap
-        started.append(pool.submit(lambda: [(f, pdfcpu_strict(files[f])) for f in ("print", "cover")]))
-        started.append(pool.submit(print_preflight, sources, edition_id, {f: files[f] for f in ("print", "cover")},
-                                   {"pages": entry.result["pages"]}))
+        started.append(pool.submit(lambda: [(f, servers.pdfcpu.check(files[f])) for f in ("print", "cover")]))
+        started.append(pool.submit(preflight))
 
     def results() -> tuple[list[tuple[str, Report]], dict[str, object]]:
         ran = [item for future in started for item in future.result()]
@@ -82,6 +90,8 @@ class Validation:
         self.servers.__exit__(kind)
         for pool in (self.editions, self.parts):   # stopped early (an error, Ctrl-C): the rest is not waited for
             pool.shutdown(wait=kind is None, cancel_futures=True)
+        meter.mark("validators_done")
+        meter.dump()
 
     def submit(self, edition_id: str, key: str) -> None:
         """Validate the entry ``key`` of ``edition_id`` (from a build's thread or the release's)."""
@@ -90,16 +100,21 @@ class Validation:
                 self.futures[edition_id] = self.editions.submit(self._one, edition_id, key)
 
     def wait(self) -> None:
+        meter.mark("builds_done")   # the release waits for its validators from here
         for future in list(self.futures.values()):
             future.result()
 
     def _one(self, edition_id: str, key: str) -> None:
+        with meter.stage("edition (copy, certify, store)"):
+            self._validate(edition_id, key)
+
+    def _validate(self, edition_id: str, key: str) -> None:
         entry = cache_mod.lookup(self.cache, key)
         assert entry is not None, edition_id
         copy = self.work / edition_id / f"{self.sources.book.id}-{edition_id}.epub"
         copy.parent.mkdir(parents=True)
         shutil.copyfile(entry.file("epub"), copy)   # checked (and certified) as a copy, then stored
-        pdfs = pdf_checks(self.sources, edition_id, entry, self.parts)
+        pdfs = pdf_checks(self.sources, edition_id, entry, self.parts, self.servers)
         checked: Checked = certify_one(self.sources, edition_id, copy, cache=self.cache, work=copy.parent,
                                        servers=self.servers, pool=self.parts)
         ran, extra = pdfs()

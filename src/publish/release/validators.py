@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, ReleaseError, Severity
+from . import meter
 
 ACE = Path(__file__).resolve().parents[3] / "tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 """Ace by DAISY in a checkout of the toolkit, installed by ``make system`` (scripts/tools-deps.sh)."""
@@ -97,14 +98,13 @@ def epubcheck(paths: list[Path]) -> dict[Path, Report]:
         args: list[str] = []
         for path, out in zip(paths, outs, strict=True):
             args += [*(["--"] if args else []), str(path), str(out), "-u"]
-        proc = subprocess.run(["java", *JVM_FLAGS, "-cp", str(_jar()), str(BATCH), *args],
-                              capture_output=True, text=True, timeout=300 + 300 * len(paths))
+        proc = meter.run(["java", *JVM_FLAGS, "-cp", str(_jar()), str(BATCH), *args],
+                         capture_output=True, text=True, timeout=300 + 300 * len(paths), meter="epubcheck")
         reports = {}
         for path, out in zip(paths, outs, strict=True):
             if proc.returncode != 0 or not out.is_file():
-                subprocess.run(["java", *JVM_FLAGS, "-jar", str(_jar()), str(path), "--json", str(out), "--quiet",
-                                "-u"],
-                               capture_output=True, text=True, timeout=600)
+                meter.run(["java", *JVM_FLAGS, "-jar", str(_jar()), str(path), "--json", str(out), "--quiet", "-u"],
+                          capture_output=True, text=True, timeout=600, meter="epubcheck")
             if not out.is_file():
                 raise ReleaseError(f"EPUBCheck did not run on {path}: {proc.stderr.strip()[:500]}")
             reports[path] = _epubcheck_report(json.loads(out.read_text(encoding="utf-8")))
@@ -147,9 +147,8 @@ def ace(paths: list[Path], reports: Path | None = None, jobs: int = 0) -> dict[P
 def _ace_one(path: Path, chromium: str, reports: Path | None) -> Report:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([str(ace_command()),
-                               "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
-                               str(path)], capture_output=True, text=True, timeout=900, env=env)
+        proc = meter.run([str(ace_command()), "--force", "--silent", "--outdir", tmp, "--tempdir", str(Path(tmp) / "t"),
+                          str(path)], capture_output=True, text=True, timeout=900, env=env, meter="ace")
         out = Path(tmp) / "report.json"
         if not out.is_file():
             raise ReleaseError(f"Ace did not run on {path}: {(proc.stderr or proc.stdout).strip()[:500]}")

@@ -24,6 +24,7 @@ from .. import assets
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from ..theme import Theme
+from .fonts import fontset
 from .pagemap import PageStart, page_starts
 from .parts import Part, number_links, split
 
@@ -75,6 +76,13 @@ def layout_digest(sources: Any, theme: Theme) -> str:  # noqa: ANN401 - publish.
         rel = path.relative_to(sources.root)
         if path.suffix not in (".yaml", ".yml", ".txt", ".md", ".po") and rel.parts[0] != "raw":
             h.update(str(rel).encode() + b"\0" + path.read_bytes())
+    # the font files the editions are set in (a part records its faces' paths for the assembly's subsets:
+    # a font upgraded by the system lays the parts out again, as it makes a new edition key)
+    faces = {(face.family, *map(str, face.file())) for e in sources.book.editions
+             for face in fontset(e.locales, theme.fonts).faces()}
+    for family, file, index in sorted(faces):
+        st = Path(file).stat()
+        h.update(f"font|{family}|{file}|{index}|{st.st_size}|{st.st_mtime_ns}".encode() + b"\0")
     return h.hexdigest()
 
 
@@ -124,7 +132,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
                                     lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
                             for path in setup.theme.stylesheets)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
-            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config())
+            document = source.render(stylesheets=[first, page, *rest], font_config=_font_config(setup))
             _raise_logged(log.messages, shown)
             starts = tuple(page_starts(source.etree_element, document.pages)) if kind != "sheet" else ()
             anchors: dict[str, int] = {}
@@ -160,18 +168,23 @@ def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
     return sheet
 
 
-def _font_config() -> Any:  # noqa: ANN401
-    """One WeasyPrint ``FontConfiguration`` per process (fontconfig's configuration and Pango's font map, with
-    the faces they have loaded): WeasyPrint makes a new one for each document it renders otherwise."""
-    global _FONTS
-    if _FONTS is None:
+def _font_config(setup: Setup) -> Any:  # noqa: ANN401
+    """One WeasyPrint ``FontConfiguration`` (fontconfig's configuration and Pango's font map, with the faces they
+    have loaded) for the parts of one edition laid out in this process: WeasyPrint makes a new one for each
+    document otherwise. Per edition (its stylesheets, theme and book files), so the ``@font-face`` fonts one
+    edition adds to it are never another's."""
+    key = (setup.digest, setup.css)
+    found = _FONTS.get(key)
+    if found is None:
         from weasyprint.text.fonts import FontConfiguration
 
-        _FONTS = FontConfiguration()
-    return _FONTS
+        if len(_FONTS) >= 8:
+            _FONTS.clear()
+        found = _FONTS[key] = FontConfiguration()
+    return found
 
 
-_FONTS: Any = None
+_FONTS: dict[tuple[str, str], Any] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int, str]:
