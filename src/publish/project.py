@@ -31,7 +31,9 @@ FOLDERS = {
 }
 """Key → (default, what it holds) of the ``[project]`` table."""
 DEFAULTS = {"jobs": ('"auto"', 'files rendered in parallel by `publish build` and `publish release` (a number from '
-                              '1 to 64, or "auto": the cores this machine gives the process)')}
+                              '1 to 64, or "auto": the cores this machine gives the process)'),
+            "parts": ("true", "lay each profile out on its own (in parallel, cached apart: an edit re-lays its "
+                              "profile) and assemble the edition; false: each edition laid out at once")}
 """Key → (default, meaning) of the ``[defaults]`` table."""
 
 
@@ -49,6 +51,8 @@ class Project:
     themes: Path
     jobs: int = 1
     """Default ``--jobs``."""
+    parts: bool = True
+    """Editions laid out profile by profile (:mod:`publish.render.partbuild`), or each at once."""
     file: Path | None = field(default=None, compare=False)
 
     @property
@@ -174,11 +178,17 @@ def parse(file: Path) -> Project:
                                         "project.outside"))
             folders[key] = path
     jobs = cores()   # DEFAULTS: "auto"
+    parts = True
     defaults = data.get("defaults", {})
     for key, value in defaults.items() if isinstance(defaults, dict) else ():
-        if key != "jobs":
-            problems.append(Problem(where(key), Severity.ERROR, f"unknown key '{key}' in [defaults] (known: jobs)",
-                                    "project.key"))
+        if key not in DEFAULTS:
+            problems.append(Problem(where(key), Severity.ERROR, f"unknown key '{key}' in [defaults] (known: "
+                                    f"{', '.join(DEFAULTS)})", "project.key"))
+        elif key == "parts":
+            if not isinstance(value, bool):
+                problems.append(Problem(where(key), Severity.ERROR, "'parts' must be true or false", "project.type"))
+            else:
+                parts = value
         elif value == "auto":
             jobs = cores()
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 64:
@@ -189,7 +199,7 @@ def parse(file: Path) -> Project:
     if problems:
         raise SourceError(problems)
     paths = {key: folders.get(key, root / default) for key, (default, _) in FOLDERS.items()}
-    return Project(root=root, jobs=jobs, file=file, **paths)
+    return Project(root=root, jobs=jobs, parts=parts, file=file, **paths)
 
 
 def template() -> str:

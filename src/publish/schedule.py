@@ -149,7 +149,7 @@ class _Run:
                 self._add_epub(e)   # the page-list from the cached layout
             self._finished(e)
             return
-        part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder)
+        part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder, in_parts(self.project))
         if part_job is not None:   # laid out in parts (publish.render.partbuild), in the same pool
             from .render import partbuild
 
@@ -265,7 +265,7 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
     with scratch_folder(project) as tmp:
         folders = {Path(tmp) / plan.edition.id for plan in plans}
         # one edition laid out whole: its tasks wait for one another (a pool would only add its cost)
-        jobs = options.jobs if len(plans) > 1 or os.environ.get("PUBLISH_PARTS", "").lower() == "on" else 1
+        jobs = options.jobs if len(plans) > 1 or in_parts(project) else 1
         if jobs > 1:
             _engine()
         with workers(jobs, folders) as pool:
@@ -279,17 +279,22 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
         raise RenderError(run.errors)
 
 
+def in_parts(project: Project) -> bool:
+    """The project's ``parts`` setting (publish.toml ``[defaults]``), unless ``PUBLISH_PARTS=on|off`` says
+    otherwise (bench/scale and the tests compare the two paths in one run)."""
+    forced = os.environ.get("PUBLISH_PARTS", "").lower()
+    return forced == "on" if forced in ("on", "off") else project.parts
+
+
 def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
-           folder: Path) -> Any:  # noqa: ANN401
-    """With ``PUBLISH_PARTS=on``, the edition ``p`` laid out as independent parts (the digital PDF to ``pdf``,
-    the print one derived to ``printed``, the page map); None (one layout) otherwise or when it cannot be
-    split. Not the default yet: each part embeds its own font subsets (3–7× larger PDFs) until the assembly
-    merges them; bench/scale compares the two paths in one run."""
+           folder: Path, enabled: bool) -> Any:  # noqa: ANN401
+    """When ``enabled``, the edition ``p`` laid out as independent parts (the digital PDF to ``pdf``, the
+    print one derived to ``printed``, the page map); None (one layout) otherwise or when it cannot be split."""
     from .prepress.profiles import profile
     from .render import partbuild
     from .render.pdf import FORMATS
 
-    if os.environ.get("PUBLISH_PARTS", "").lower() != "on":
+    if not enabled:
         return None
     root = sources.root.resolve()
     setup = partbuild.Setup(FORMATS["pdf"], sources.book.trim, p.css, (root,), root, theme,

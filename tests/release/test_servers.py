@@ -107,3 +107,58 @@ def test_one_node_gives_each_pdf_the_verdict_of_its_own_pdfcpu(tmp_path: Path) -
     assert reports[0].clean and not reports[1].clean and not reports[2].clean
     for path, report in zip(files, reports, strict=True):
         assert report.data() == pdfcpu_strict(path).data()
+
+
+def _browsers(profile_dirs: set[str]) -> set[str]:
+    """The user-data folders of the Chromium processes running now, besides ``profile_dirs``."""
+    import re
+
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        m = re.search(r"--user-data-dir=([^\0]*puppeteer[^\0]*)", text)
+        if m:
+            found.add(m.group(1))
+    return found - profile_dirs
+
+
+def _gone(before: set[str], seconds: float = 10) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while _browsers(before):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def test_a_release_stopped_early_leaves_no_browser(epubs: tuple[Path, Path]) -> None:
+    """Ace's Chromium runs detached from its Node: a release stopped early (an error, Ctrl-C) closes the
+    server with SIGTERM, and the browser goes with it (a SIGKILLed Node left it running)."""
+    good, _ = epubs
+    before = _browsers(set())
+    with Servers() as servers:
+        assert servers.ace.check(good).clean
+        assert _browsers(before), "the server's browser is running"
+        servers.ace.close(kill=True)
+        assert _gone(before)
+
+
+def test_a_killed_release_leaves_no_browser(epubs: tuple[Path, Path], tmp_path: Path) -> None:
+    """The release's process SIGKILLed while its Ace server is up: the server sees its input end and gets
+    SIGTERM from the kernel (PR_SET_PDEATHSIG); either way it closes its browser."""
+    import subprocess
+    import sys
+
+    good, _ = epubs
+    before = _browsers(set())
+    script = ("import os, sys\nfrom pathlib import Path\nfrom publish.release.servers import AceServer\n"
+              "s = AceServer()\nassert s.check(Path(sys.argv[1])).clean\nprint('up', flush=True)\n"
+              "os.kill(os.getpid(), 9)\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(good)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == -9 and "up" in proc.stdout
+    assert _gone(before)

@@ -12,9 +12,11 @@ its own process, as before.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -47,7 +49,7 @@ class _Server:
                 if self.proc is None:
                     self.proc = meter.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.DEVNULL, text=True, env=self.env, cwd="/",
-                                            meter=self.name)
+                                            meter=self.name, preexec_fn=_term_with_parent)
                 stdin, stdout = self.proc.stdin, self.proc.stdout
                 assert stdin is not None and stdout is not None
                 stdin.write("\t".join(fields) + "\n")
@@ -60,7 +62,7 @@ class _Server:
 
     def close(self, *, kill: bool = False) -> None:
         if kill and self.proc is not None:   # a release stopped early (an error, Ctrl-C): not one more file
-            self.proc.kill()
+            _stop(self.proc)
         with self.lock:
             proc, self.proc = self.proc, None
             if proc is None:
@@ -70,11 +72,31 @@ class _Server:
                 proc.stdin.close()
                 proc.wait(30)
             except (OSError, subprocess.TimeoutExpired):
-                proc.kill()
+                _stop(proc)
                 proc.wait()
             finally:
                 if proc.stdout is not None:
                     proc.stdout.close()
+
+
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl   # resolved here, not in the forked child
+
+
+def _term_with_parent() -> None:
+    """In the child: SIGTERM when the release's process dies, however it dies (Linux PR_SET_PDEATHSIG)."""
+    _PRCTL(1, signal.SIGTERM)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """SIGTERM first (the Ace server closes its browser: a SIGKILLed Node leaves Chromium running, detached
+    in its own process group), SIGKILL if it is still there after a few seconds."""
+    try:
+        proc.terminate()
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    except OSError:
+        pass
 
 
 def _answer(stdout: IO[str]) -> str | None:

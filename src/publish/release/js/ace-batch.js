@@ -39,4 +39,17 @@ async function main() {
   process.exit(0);
 }
 
+// a release stopped early (or its process gone: the server gets SIGTERM) closes the browser before Node
+// exits: Chromium runs detached in its own process group and would outlive a killed Node
+let stopping = false;
+process.on('SIGTERM', async () => {
+  if (stopping) return;
+  stopping = true;
+  try {
+    if (launched) await runner.close();
+  } finally {
+    process.exit(143);
+  }
+});
+
 main();
