@@ -28,7 +28,15 @@ catalogues), editions en and zh-Hans, each in a temporary project, measured in o
 - print_page_resource_entries: XObject names all pages of the en print PDF list (the crop-mark objects
   WeasyPrint puts in the one resources dictionary every page shares: pages² when it is shared).
 
-Figures as JSON (last line; --json FILE also writes them). The machine's load is recorded with them.
+Issue 18's Done-when, per layout path (``--paths one_layout,parts``: PUBLISH_PARTS off / on) and size, in
+"done_when" with each target and pass/fail derived from the measured value (stages ``build``, ``jobs2``,
+``release``): CPU ms per PDF page at ``--jobs 1`` against 5 profiles; peak memory as the largest single process
+(wait4's ru_maxrss of the build and every worker it waited for; the sampled sum of RSS and PSS over the process
+tree beside it); one edited paragraph's rebuild CPU against the full build's; the no-op build's wall time; the
+release no-op's wall time. The older figures are stages ``bare``, ``validators``, ``tagged``.
+
+Figures as JSON (last line; also bench/results/scale-<sizes>-<date>.json, or --json FILE). The machine's load
+is recorded with them; each stage's figures go to stderr as soon as they are measured.
 """
 
 from __future__ import annotations
@@ -54,6 +62,10 @@ VENV = Path(sys.executable).parent
 EPOCH = "1748908800"
 EDITIONS = ("en", "zh-Hans")
 LOCALES = {"en": (), "zh-Hans": ("zh_Hans",)}
+PATHS = {"one_layout": "off", "parts": "on"}
+"""The two ways an edition is laid out (PUBLISH_PARTS): at once, or profile by profile (publish.render.partbuild)."""
+TARGETS: dict[str, Any] = {"ms_per_page_vs_5": 1.15, "peak_memory_mb": 500.0, "one_paragraph_share": 0.10,
+                           "noop_build_s": 1.0, "release_noop_s": {5: 1.0, 100: 3.0}}
 
 
 def make_project(where: Path, profiles: int, editions: tuple[str, ...]) -> Path:
@@ -93,20 +105,78 @@ def make_project(where: Path, profiles: int, editions: tuple[str, ...]) -> Path:
     return book
 
 
+class TreeMemory:
+    """The process tree of ``pid`` sampled from /proc every ``every`` seconds (in a thread): each process's
+    largest resident set, and the largest sums over the tree at one moment (RSS counts the pages forked
+    workers share with their parent once per process; PSS divides them among the processes sharing them)."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        import threading
+
+        self.pid, self.every = pid, every
+        self.peaks: dict[int, float] = {}
+        self.sum_rss = self.sum_pss = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(entry.path, "stat").read_text()
+                except OSError:
+                    continue
+                ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+        tree, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo += children.get(pid, [])
+        return tree
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            rss = pss = 0.0
+            for pid in self._tree():
+                try:
+                    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                fields = {line.split(":")[0]: float(line.split()[1]) / 1024 for line in rollup.splitlines()[1:]
+                          if line.endswith("kB")}
+                rss, pss = rss + fields.get("Rss", 0.0), pss + fields.get("Pss", 0.0)
+                self.peaks[pid] = max(self.peaks.get(pid, 0.0), fields.get("Rss", 0.0))
+            self.sum_rss, self.sum_pss = max(self.sum_rss, rss), max(self.sum_pss, pss)
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        return {"processes_sampled": len(self.peaks), "sum_rss_mb": round(self.sum_rss, 1),
+                "sum_pss_mb": round(self.sum_pss, 1)}
+
+
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict[str, Any]:
-    """Wall and CPU seconds, peak RSS (of the process tree it waited for) and timed stderr lines of one run."""
+    """Wall and CPU seconds (user + system of the process and every descendant it waited for), peak RSS
+    (``rss_mb``: the largest single process of the tree, from wait4's rusage; ``memory``: the sampled sums)
+    and timed stderr lines of one run."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    sampler = TreeMemory(proc.pid)
     lines = []
     assert proc.stderr is not None
     for line in proc.stderr:
         lines.append((time.perf_counter() - start, line.rstrip("\n")))
+    memory = sampler.stop()   # before the wait: /proc/<pid> goes with it
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n" + "\n".join(t for _, t in lines[-20:]))
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "lines": lines}
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "memory": memory, "lines": lines}
 
 
 def per_file(lines: list[tuple[float, str]]) -> dict[str, float]:
@@ -305,14 +375,20 @@ def resource_entries(pdf: Path) -> int:
         return sum(len((page.obj.get("/Resources") or {}).get("/XObject") or {}) for page in doc.pages)
 
 
-def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[str, str]) -> dict[str, Any]:
+def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[str, str],
+            paths: tuple[str, ...] = tuple(PATHS)) -> dict[str, Any]:
     figures: dict[str, Any] = {"profiles": size, "editions": list(editions)}
     with tempfile.TemporaryDirectory(prefix=f"publish-scale-{size}-") as tmp:
         work = Path(tmp)
         book = make_project(work / "project", size, editions)
         cache = work / "project" / ".publish-cache"
         publish = [str(VENV / "publish"), "build", str(book)]
-        if "build" in stages:
+        if stages & {"build", "jobs2", "release"}:
+            figures["paths"] = {}
+            for path in paths:
+                figures["paths"][path] = done_path(PATHS[path], publish, book, cache, work, env, stages)
+                print(json.dumps({"profiles": size, path: figures["paths"][path]}), file=sys.stderr, flush=True)
+        if "bare" in stages:
             shutil.rmtree(cache, ignore_errors=True)   # every build below but the no-op starts from no cache
             r = run([*publish, "-f", "print", "-f", "pdf", "--jobs", "1", "--out", str(work / "b1")], work, env)
             figures["pages"] = pages(work / "b1")
@@ -357,9 +433,7 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
             r = run([*publish, "--jobs", "2", "--out", str(work / "all2")], work, env)
             figures["build_one_paragraph_s"] = round(r["wall"], 2)
             figures["build_one_paragraph_share"] = round(r["wall"] / figures["build_jobs2_s"], 3)
-        if "parts" in stages:
-            figures["digital"] = digital(publish, book, cache, work, env)
-        if "release" in stages:
+        if "validators" in stages:
             shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
             figures.update(release(book, env, work))
             figures["validators_before_s"] = validators_before(work / "project" / ".publish-cache", env)
@@ -368,32 +442,103 @@ def measure(size: int, editions: tuple[str, ...], stages: set[str], env: dict[st
     return figures
 
 
-def digital(publish: list[str], book: Path, cache: Path, work: Path, env: dict[str, str]) -> dict[str, Any]:
-    """Every format (`--jobs 2`: print, pdf, epub), each edition laid out in one pass (PUBLISH_PARTS=off) and in
-    parts, same run: from an empty cache, then after one paragraph of one profile was edited (undone after)."""
-    out: dict[str, Any] = {}
-    profile = sorted((book / "profiles").glob("*.yaml"))[len(list((book / "profiles").glob("*.yaml"))) // 2]
+def edit_paragraph(book: Path) -> tuple[Path, str]:
+    """One paragraph of prose of the middle profile edited in the copy (a real YAML edit); the file and its
+    text before."""
+    profiles = sorted((book / "profiles").glob("*.yaml"))
+    profile = profiles[len(profiles) // 2]
     original = profile.read_text(encoding="utf-8")
     m = re.search(r"\n( +- )([A-Z][^\n]{40,})\n", original)   # the first paragraph of prose
-    assert m is not None
-    for mode in ("off", "on"):
+    assert m is not None, profile
+    profile.write_text(original.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
+    return profile, original
+
+
+def done_path(mode: str, publish: list[str], book: Path, cache: Path, work: Path, env: dict[str, str],
+              stages: set[str]) -> dict[str, Any]:
+    """One layout path's Done-when figures: every format at ``--jobs 1`` from an empty cache (CPU, memory,
+    pages), the same build again (no-op), after one edited paragraph, optionally at ``--jobs 2`` from an
+    empty cache (memory with workers) and the release (full, then no-op)."""
+    run_env = {**env, "PUBLISH_PARTS": mode}
+    out: dict[str, Any] = {}
+    target = work / f"out-{mode}"
+    if "build" in stages:
         shutil.rmtree(cache, ignore_errors=True)
-        profile.write_text(original, encoding="utf-8")
-        run_env = {**env, "PUBLISH_PARTS": mode}
-        target = work / f"digital-{mode}"
-        full = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
-        profile.write_text(original.replace(m.group(0), f"\n{m.group(1)}{m.group(2)} Edited.\n", 1), encoding="utf-8")
-        edit = run([*publish, "--jobs", "2", "--out", str(target)], work, run_env)
-        name = "parts" if mode == "on" else "one_layout"
-        out[name] = {"pages": pages(target), "full_s": round(full["wall"], 2), "full_cpu_s": round(full["cpu"], 2),
-                     "peak_rss_mb": round(full["rss_mb"], 1),
-                     "ms_per_page": round(1000 * full["wall"] / pages(target), 1),
-                     "cpu_ms_per_page": round(1000 * full["cpu"] / pages(target), 1),
-                     "one_paragraph_s": round(edit["wall"], 2), "one_paragraph_cpu_s": round(edit["cpu"], 2),
-                     "one_paragraph_share": round(edit["wall"] / full["wall"], 3),
-                     "one_paragraph_cpu_share": round(edit["cpu"] / full["cpu"], 3),
-                     "bytes": sum(p.stat().st_size for p in target.rglob("*.pdf"))}
-    profile.write_text(original, encoding="utf-8")
+        shutil.rmtree(target, ignore_errors=True)
+        full = run([*publish, "--jobs", "1", "--out", str(target)], work, run_env)
+        out["pages"] = pages(target)
+        out.update(full_s=round(full["wall"], 2), full_cpu_s=round(full["cpu"], 2),
+                   cpu_ms_per_page=round(1000 * full["cpu"] / out["pages"], 1),
+                   ms_per_page=round(1000 * full["wall"] / out["pages"], 1),
+                   peak_rss_max_process_mb=round(full["rss_mb"], 1), memory=full["memory"],
+                   per_stage_s=per_file(full["lines"]),
+                   bytes=sum(f.stat().st_size for f in target.rglob("*") if f.is_file()))
+        noop = run([*publish, "--jobs", "1", "--out", str(target)], work, run_env)
+        out.update(noop_s=round(noop["wall"], 2), noop_cpu_s=round(noop["cpu"], 2))
+        profile, original = edit_paragraph(book)
+        try:
+            edit = run([*publish, "--jobs", "1", "--out", str(target)], work, run_env)
+        finally:
+            profile.write_text(original, encoding="utf-8")
+        out.update(one_paragraph_s=round(edit["wall"], 2), one_paragraph_cpu_s=round(edit["cpu"], 2),
+                   one_paragraph_share=round(edit["wall"] / full["wall"], 3),
+                   one_paragraph_cpu_share=round(edit["cpu"] / full["cpu"], 3),
+                   one_paragraph_peak_rss_mb=round(edit["rss_mb"], 1),
+                   one_paragraph_stages_s=per_file(edit["lines"]))
+        partial(out, "build")
+    if "jobs2" in stages:
+        shutil.rmtree(cache, ignore_errors=True)
+        two = run([*publish, "--jobs", "2", "--out", str(work / f"out2-{mode}")], work, run_env)
+        out["jobs2"] = {"full_s": round(two["wall"], 2), "full_cpu_s": round(two["cpu"], 2),
+                        "peak_rss_max_process_mb": round(two["rss_mb"], 1), "memory": two["memory"]}
+        if "full_s" in out:
+            out["jobs2"]["speedup"] = round(out["full_s"] / two["wall"], 3)
+        partial(out, "jobs2")
+    if "release" in stages:
+        shutil.rmtree(cache, ignore_errors=True)   # a full release: nothing built before
+        out["release"] = release(book, run_env, work)
+    return out
+
+
+def partial(figures: dict[str, Any], stage: str) -> None:
+    """A stage's figures on stderr as soon as they are measured (a run stopped later keeps them)."""
+    print(json.dumps({"after_stage": stage, **figures}), file=sys.stderr, flush=True)
+
+
+def verdicts(sizes: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each Done-when item of issue 18 per path and size: the measured value, the target, pass or fail. Peak
+    memory is the largest single process (parent or worker, --jobs 1 and, when measured, --jobs 2); the sum
+    over the tree at one moment is reported beside it."""
+    five = next((r for r in sizes if r["profiles"] == 5), None)
+    out: dict[str, Any] = {}
+    for r in sizes:
+        for path, figures in r.get("paths", {}).items():
+            items: dict[str, Any] = {}
+
+            def item(name: str, value: float | None, target: float | None, items: dict[str, Any] = items,
+                     **extra: Any) -> None:  # noqa: ANN401
+                ok = None if value is None or target is None else value <= target
+                items[name] = {"value": value, "target": f"<= {target}" if target is not None else None,
+                               "pass": ok, **extra}
+
+            if "cpu_ms_per_page" in figures:
+                base = five["paths"].get(path, {}).get("cpu_ms_per_page") if five else None
+                item("ms_per_page_vs_5", round(figures["cpu_ms_per_page"] / base, 3) if base else None,
+                     TARGETS["ms_per_page_vs_5"], ms_per_page_cpu=figures["cpu_ms_per_page"], five_profiles=base,
+                     basis="CPU ms per PDF page, --jobs 1, ratio to 5 profiles (faster counts as within)")
+                peaks = [figures["peak_rss_max_process_mb"]] + \
+                    ([figures["jobs2"]["peak_rss_max_process_mb"]] if "jobs2" in figures else [])
+                totals = [figures["memory"]["sum_rss_mb"]] + \
+                    ([figures["jobs2"]["memory"]["sum_rss_mb"]] if "jobs2" in figures else [])
+                item("peak_memory_mb", max(peaks), TARGETS["peak_memory_mb"], total_sum_rss_mb=max(totals),
+                     basis="largest single process RSS (wait4), --jobs 1" + (" and 2" if "jobs2" in figures else ""))
+                item("one_paragraph_share", figures["one_paragraph_cpu_share"], TARGETS["one_paragraph_share"],
+                     wall_share=figures["one_paragraph_share"], basis="CPU of the rebuild / CPU of the full build")
+                item("noop_build_s", figures["noop_s"], TARGETS["noop_build_s"], basis="wall, --jobs 1")
+            if "release" in figures:
+                target = TARGETS["release_noop_s"].get(r["profiles"])
+                item("release_noop_s", figures["release"]["release_noop_s"], target, basis="wall")
+            out[f"{path}@{r['profiles']}"] = items
     return out
 
 
@@ -401,13 +546,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="5,20,50,100", help="profile counts, multiples of 5 (default: %(default)s)")
     parser.add_argument("--editions", default=",".join(EDITIONS), help="default: %(default)s")
-    parser.add_argument("--stages", default="build,release,tagged", help="what to measure (default: %(default)s)")
+    parser.add_argument("--stages", default="build,jobs2,release",
+                        help="what to measure, per path: build (--jobs 1 full, no-op, one edited paragraph), jobs2 "
+                             "(--jobs 2 full: memory with workers), release (full, no-op); once: bare (against bare "
+                             "WeasyPrint, --jobs 2 speed-up), validators (old against new), tagged (the tagged "
+                             "write) (default: %(default)s)")
+    parser.add_argument("--paths", default=",".join(PATHS), help="layout paths (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if any(s <= 0 or s % 5 for s in sizes):
         parser.error("--sizes: multiples of 5")
     editions = tuple(e for e in args.editions.split(",") if e)
+    paths = tuple(p for p in args.paths.split(",") if p)
+    if set(paths) - set(PATHS):
+        parser.error(f"--paths: known {', '.join(PATHS)}")
     unknown = set(editions) - set(LOCALES)
     if unknown:
         parser.error(f"--editions: known {', '.join(LOCALES)}")
@@ -418,17 +571,21 @@ def main() -> None:
     started = time.perf_counter()
     results = []
     for size in sizes:
-        results.append(measure(size, editions, set(args.stages.split(",")), env))
+        results.append(measure(size, editions, set(args.stages.split(",")), env, paths))
         print(json.dumps(results[-1]), file=sys.stderr, flush=True)   # each size as soon as it is measured
     result = {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
               "loadavg_after": [round(x, 2) for x in os.getloadavg()],
-              "total_s": round(time.perf_counter() - started, 1), "sizes": results}
-    for r in results:
-        print(f"{r['profiles']} profiles: " + ", ".join(f"{k} {v}" for k, v in r.items()
-                                                         if isinstance(v, (int, float)) and k != "profiles"))
+              "total_s": round(time.perf_counter() - started, 1), "date": time.strftime("%Y-%m-%d"),
+              "done_when": verdicts(results), "sizes": results}
+    for where, items in result["done_when"].items():   # type: ignore[union-attr]
+        print(f"{where}: " + ", ".join(f"{k} {v['value']} ({v['target']}: "
+                                       f"{'pass' if v['pass'] else 'FAIL' if v['pass'] is False else 'n/a'})"
+                                       for k, v in items.items()), file=sys.stderr)
     text = json.dumps(result)
-    if args.json:
-        args.json.write_text(text + "\n", encoding="utf-8")
+    target = args.json or ROOT / "bench" / "results" / \
+        f"scale-{'-'.join(map(str, sizes))}-{time.strftime('%Y-%m-%d-%H%M')}.json"
+    target.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"figures in {target}", file=sys.stderr)
     print(text)
 
 

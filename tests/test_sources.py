@@ -223,3 +223,33 @@ def test_a_reused_anchor_is_a_located_error(tmp_path: Path) -> None:
     path.write_bytes(b"&a[&a")
     (problem,) = read_yaml(path, "x.yaml").problems
     assert problem.format() == "x.yaml:1:4: error: invalid YAML: found duplicate anchor 'a'"
+
+
+def test_parses_kept_in_the_cache_give_the_same_sources_and_follow_every_edit(minimal: Path, tmp_path: Path) -> None:
+    """With the project's cache, a file read before with the same text is not parsed again: the sources are
+    equal to a fresh parse (data and every location), an edited file is parsed again, a file with a problem
+    is never kept, and a damaged kept parse is parsed again."""
+    cache = tmp_path / "cache"
+    fresh = load_book(minimal)
+    first = load_book(minimal, cache)
+    kept = sorted((cache / "sources").glob("*.json"))
+    assert len(kept) == 1 + len(fresh.profiles)                  # book.yaml and each profile
+    again = load_book(minimal, cache)
+    assert again == first == fresh and again.documents == fresh.documents
+    assert [d.values for d in again.documents.values()] == [d.values for d in fresh.documents.values()]
+    stamps = {p: p.stat().st_mtime_ns for p in kept}
+    edit(minimal, PROFILE, "id: wang-fang\n", "id: wang-fang\n\n")  # a line more: every location below moves
+    edited = load_book(minimal, cache)
+    assert edited.documents["wang-fang"].values == load_book(minimal).documents["wang-fang"].values
+    assert edited.documents["wang-fang"].values != fresh.documents["wang-fang"].values
+    assert sum(p.stat().st_mtime_ns != stamps[p] for p in kept) == 1   # only the edited file's parse replaced
+    # a problem (a duplicate key) is reported each time, from a real parse: such a file is not kept
+    edit(minimal, PROFILE, "id: wang-fang\n", "id: wang-fang\nid: wang-fang\n")
+    for _ in range(2):
+        _, problems = check_book(minimal, cache)
+        assert any(p.kind == "yaml.duplicate-key" and p.location.line == 2 for p in problems), problems
+    edit(minimal, PROFILE, "id: wang-fang\nid: wang-fang\n", "id: wang-fang\n")
+    load_book(minimal, cache)
+    for path in kept:
+        path.write_bytes(b'{"key": ')                                 # damaged: parsed again, same result
+    assert load_book(minimal, cache).documents == load_book(minimal).documents

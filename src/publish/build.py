@@ -90,7 +90,7 @@ def _build(project: Project, root: Path, options: BuildOptions, report: Reporter
     from .sources import load_book
     from .theme import resolve
 
-    loaded = load_book(root)
+    loaded = load_book(root, project.cache)
     sources = without(loaded, _excluded(loaded, options))
     chosen = select(sources, options.editions)
     theme = resolve(project, sources)

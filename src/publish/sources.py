@@ -60,16 +60,17 @@ class Sources:
         return next(p for p in self.profiles if p.id == profile_id)
 
 
-def load_book(root: Path) -> Sources:
-    """Load and validate; raise :class:`SourceError` listing every error (warnings kept)."""
-    sources, problems = check_book(root)
+def load_book(root: Path, cache: Path | None = None) -> Sources:
+    """Load and validate; raise :class:`SourceError` listing every error (warnings kept). With ``cache`` (the
+    project's cache folder), files parsed before with the same text are not parsed again."""
+    sources, problems = check_book(root, cache)
     errors = [p for p in problems if p.is_error]
     if errors or sources is None:
         raise SourceError(errors or problems)
     return sources
 
 
-def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
+def check_book(root: Path, cache: Path | None = None) -> tuple[Sources | None, list[Problem]]:
     """Validate a book folder; return the sources (when valid) and every problem found."""
     root = Path(root)
     book_file = root / "book.yaml"
@@ -77,14 +78,14 @@ def check_book(root: Path) -> tuple[Sources | None, list[Problem]]:
         where = Location(relpath(book_file))
         msg = "no book.yaml: not a book folder" if root.is_dir() else "book folder does not exist"
         return None, [Problem(where, Severity.ERROR, msg, "book.missing")]
-    book_doc = read_yaml(book_file, relpath(book_file))
+    book_doc = read_yaml(book_file, relpath(book_file), cache)
     book = _validate(book_doc, Book)
     documents = {"book": book_doc}
     profiles: list[Profile] = []
     if book is not None:
         book = _check_book_refs(book_doc, book, root)
     # the profiles are read even when book.yaml is invalid, so one run reports every file's problems
-    for pid, doc in _profile_documents(book_doc, _listed_profiles(book_doc, book), root):
+    for pid, doc in _profile_documents(book_doc, _listed_profiles(book_doc, book), root, cache):
         profile = _validate(doc, Profile)
         documents.setdefault(pid, doc)
         if profile is not None and book is not None:
@@ -347,7 +348,8 @@ def _inside(doc: YamlDocument, path: FieldPath, root: Path, target: Path, *, mus
     return True
 
 
-def _profile_documents(book_doc: YamlDocument, listed: list[str], root: Path) -> Iterator[tuple[str, YamlDocument]]:
+def _profile_documents(book_doc: YamlDocument, listed: list[str], root: Path,
+                       cache: Path | None = None) -> Iterator[tuple[str, YamlDocument]]:
     seen: set[str] = set()
     for i, pid in enumerate(listed):
         if not pid or pid in seen:
@@ -360,7 +362,7 @@ def _profile_documents(book_doc: YamlDocument, listed: list[str], root: Path) ->
             continue
         if not _inside(book_doc, ("profiles", i), root, path, must_exist=True):
             continue
-        yield pid, read_yaml(path, relpath(path))
+        yield pid, read_yaml(path, relpath(path), cache)
 
 
 def _orphans(root: Path, book: Book) -> Iterator[list[Problem]]:

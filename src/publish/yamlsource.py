@@ -84,12 +84,18 @@ def format_path(path: FieldPath) -> str:
     return out
 
 
-def read_yaml(path: Path, shown: str) -> YamlDocument:
-    """Read one YAML file; problems are collected in the document, never raised."""
+def read_yaml(path: Path, shown: str, cache: Path | None = None) -> YamlDocument:
+    """Read one YAML file; problems are collected in the document, never raised. With ``cache`` (a project's
+    cache folder), a file read before with the same text, and no problem, is taken from there (see
+    :func:`_remembered`) instead of parsed again."""
     doc = YamlDocument(path=path, shown=shown)
     text = _read_text(doc)
     if text is None:
         return doc
+    if cache is not None:
+        remembered = _remembered(cache, doc, text)
+        if remembered is not None:
+            return remembered
     for lineno, line in enumerate(text.splitlines(), 1):
         col = line.find("\t")
         if col >= 0:
@@ -130,6 +136,54 @@ def read_yaml(path: Path, shown: str) -> YamlDocument:
         return doc
     walker = _Walker(doc)
     doc.data = walker.walk(root, ())
+    if cache is not None and not doc.problems:
+        _remember(cache, doc, text)
+    return doc
+
+
+def _memo(cache: Path, doc: YamlDocument, text: str) -> tuple[Path, str]:
+    """Where a source file's parse is kept (one file per source: an edit replaces it) and the key it is valid
+    for: the file's text and name, this module's code and ruamel's version."""
+    import hashlib
+
+    from ruamel.yaml import __version__ as ruamel_version
+
+    where = hashlib.sha256(str(doc.path.resolve()).encode()).hexdigest()[:24]
+    key = hashlib.sha256(b"\0".join((Path(__file__).read_bytes(), ruamel_version.encode(), doc.shown.encode(),
+                                      text.encode()))).hexdigest()
+    return cache / "sources" / f"{where}.json", key
+
+
+def _remember(cache: Path, doc: YamlDocument, text: str) -> None:
+    """Keep a parse that found no problem, as JSON (plain data and the location tables); best effort."""
+    import json
+
+    from .atomic import write_bytes
+
+    target, key = _memo(cache, doc, text)
+    record = {"key": key, "data": doc.data, "values": [[list(k), list(v)] for k, v in doc.values.items()],
+              "keys": [[list(k), list(v)] for k, v in doc.keys.items()]}
+    try:
+        write_bytes(target, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    except OSError:
+        pass   # a read-only or full cache: the next run parses again
+
+
+def _remembered(cache: Path, doc: YamlDocument, text: str) -> YamlDocument | None:
+    """The kept parse of this exact text, or None (none, another text, or unreadable: parse again)."""
+    import json
+
+    target, key = _memo(cache, doc, text)
+    try:
+        record = json.loads(target.read_bytes())
+        if record.get("key") != key:
+            return None
+        doc.data = record["data"]
+        doc.values = {tuple(k): (int(v[0]), int(v[1])) for k, v in record["values"]}
+        doc.keys = {tuple(k): (int(v[0]), int(v[1])) for k, v in record["keys"]}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        doc.data, doc.values, doc.keys = None, {}, {}
+        return None
     return doc
 
 

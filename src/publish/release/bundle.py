@@ -106,7 +106,7 @@ def _release(project: Project, root: Path, options: ReleaseOptions,
     from .retail import retail_texts, sale_status
 
     version, draft, exclude = options.version, options.draft, options.exclude
-    sources = without(load_book(root), exclude)
+    sources = without(load_book(root, project.cache), exclude)
     theme = resolve(project, sources)
     layout = project.layout
     problems = gate.rights(sources, exclude) + gate.isbns(sources, ALL_FORMATS)

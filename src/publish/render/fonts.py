@@ -145,7 +145,7 @@ _IGNORED = {0x09, 0x0A, 0x0D, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 def missing_glyphs(text: str, faces: tuple[Face, ...]) -> list[str]:
     """Characters of ``text`` that no face of the stack can set."""
     maps = [cmap(*face.file()) for face in faces]
-    return sorted({ch for ch in text if ord(ch) not in _IGNORED and not any(ord(ch) in m for m in maps)})
+    return sorted(ch for ch in set(text) if ord(ch) not in _IGNORED and not any(ord(ch) in m for m in maps))
 
 
 def glyph_gate(texts: dict[str, str], faces: tuple[Face, ...], edition: str, roots: list[Path]) -> None:

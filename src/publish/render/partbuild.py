@@ -24,6 +24,7 @@ from .. import assets
 from ..errors import Location, Problem, RenderError, Severity
 from ..model import Trim
 from ..theme import Theme
+from .fonts import fontset
 from .pagemap import PageStart, page_starts
 from .parts import Part, number_links, split
 
@@ -75,6 +76,13 @@ def layout_digest(sources: Any, theme: Theme) -> str:  # noqa: ANN401 - publish.
         rel = path.relative_to(sources.root)
         if path.suffix not in (".yaml", ".yml", ".txt", ".md", ".po") and rel.parts[0] != "raw":
             h.update(str(rel).encode() + b"\0" + path.read_bytes())
+    # the font files the editions are set in (a part records its faces' paths for the assembly's subsets:
+    # a font upgraded by the system lays the parts out again, as it makes a new edition key)
+    faces = {(face.family, *map(str, face.file())) for e in sources.book.editions
+             for face in fontset(e.locales, theme.fonts).faces()}
+    for family, file, index in sorted(faces):
+        st = Path(file).stat()
+        h.update(f"font|{family}|{file}|{index}|{st.st_size}|{st.st_mtime_ns}".encode() + b"\0")
     return h.hexdigest()
 
 
