@@ -5,7 +5,6 @@ same bytes twice; and the digital format's finish compacts (every PDF we write g
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -101,8 +100,9 @@ def _programs(pdf: Path) -> dict[str, tuple[str, bytes, set[int]]]:
     out: dict[str, tuple[str, bytes, set[int]]] = {}
     with pikepdf.open(pdf) as doc:
         for page in doc.pages:
-            names = {str(k): str(v.BaseFont)[1:] for k, v in page.obj.Resources.Font.items()}
-            for font in page.obj.Resources.Font.values():
+            fonts = page.obj.Resources.get("/Font", {})   # none on a print file's padding pages
+            names = {str(k): str(v.BaseFont)[1:] for k, v in fonts.items()}
+            for font in fonts.values():
                 cid = font.DescendantFonts[0]
                 stream = cid.FontDescriptor.FontFile3
                 out.setdefault(str(font.BaseFont)[1:], (str(stream.get("/Subtype")), stream.read_bytes(), set()))
@@ -168,8 +168,9 @@ def test_pdffonts_sees_embedded_subsets(tmp_path: Path) -> None:
     assert rows and all(row.split()[-5:-3] == ["yes", "yes"] for row in rows), out   # embedded, subset
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils")
-def test_the_digital_finish_compacts(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["pdf", "print"])
+def test_the_finishes_compact(tmp_path: Path, fmt: str) -> None:
+    """The digital finish (render/pdf.py) and the print one (prepress/finish.py, as the cover wrap's)."""
     from datetime import UTC, datetime
 
     from publish.model import Trim
@@ -179,7 +180,7 @@ def test_the_digital_finish_compacts(tmp_path: Path) -> None:
     html = ('<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>t</title></head>'
             '<body><p>孙思邈著《千金方》。</p></body></html>')
     target = tmp_path / "d.pdf"
-    render_pdf(html, target, FORMATS["pdf"], trim=Trim(width="148mm", height="210mm"),
+    render_pdf(html, target, FORMATS[fmt], trim=Trim(width="148mm", height="210mm"),
                extra_css=FontSet("SC").css(), roots=[tmp_path], base=tmp_path,
                modified=datetime(2025, 6, 3, tzinfo=UTC))
     programs = _programs(target)
