@@ -12,7 +12,11 @@ is ``/FontFile3`` (``/CIDFontType0C`` or ``/OpenType`` wrapping a CFF). For such
 CIDs through the ``/Encoding`` CMap (``Identity-H``: code = CID), and a CID selects its glyph through the CFF
 charset when the CFF is CID-keyed (ISO 32000-1 §9.7.4.2; a ``/CIDToGIDMap`` is for CIDFontType2 only, and is
 dropped here, since glyph ids no longer equal CIDs). The widths (``/W``), ``/ToUnicode`` and a ``/CIDSet``
-are indexed by CID and stay right as they are. A name-keyed CFF (EB Garamond's) is selected by glyph id, so
+are indexed by CID and stay right as they are. The compacted program is written as a bare CFF
+(``/CIDFontType0C``), not in its OpenType wrapper: FreeType maps a CID through the charset only for a bare CFF,
+so poppler and PDFium, given a wrapped one, take the CID for a glyph id (wrong glyphs once ids are not CIDs;
+Ghostscript reads either right). PDFium then antialiases the CJK glyphs a few levels differently (it scales a
+bare CFF by its FontMatrix, a wrapped one by unitsPerEm): the same pixels as the uncompacted font unwrapped. A name-keyed CFF (EB Garamond's) is selected by glyph id, so
 renumbering it would need every content stream rewritten: such fonts, and TrueType (``/FontFile2``), are
 left alone.
 
