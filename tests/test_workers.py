@@ -4,6 +4,7 @@ callback adding the next ones, failures to their handler (real worker processes)
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,11 @@ from publish.workers import Tasks, workers
 
 def _echo(value: str) -> tuple[str, int]:
     return value, os.getpid()
+
+
+def _slow(value: str) -> str:
+    time.sleep(0.5)   # still running when the parent looks
+    return value
 
 
 def _refuse(value: str) -> None:
@@ -44,7 +50,7 @@ def test_no_more_than_jobs_tasks_are_handed_out(tmp_path: Path) -> None:
     with workers(2, {tmp_path}) as pool:
         tasks = Tasks(pool, 2)
         for n in range(5):
-            tasks.add(n, _echo, str(n), then=lambda _: None)
+            tasks.add(n, _slow, str(n), then=lambda _: None)
         tasks.poll()
         assert len(tasks.running) == 2 and len(tasks.queue) == 3
         tasks.run()
