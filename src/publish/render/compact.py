@@ -14,16 +14,17 @@ charset when the CFF is CID-keyed (ISO 32000-1 §9.7.4.2; a ``/CIDToGIDMap`` is 
 dropped here, since glyph ids no longer equal CIDs). The widths (``/W``), ``/ToUnicode`` and a ``/CIDSet``
 are indexed by CID and stay right as they are. The compacted program is written as a bare CFF
 (``/CIDFontType0C``), not in its OpenType wrapper: FreeType maps a CID through the charset only for a bare CFF,
-so poppler and PDFium, given a wrapped one, take the CID for a glyph id (wrong glyphs once ids are not CIDs;
-Ghostscript reads either right). PDFium then antialiases the CJK glyphs a few levels differently (it scales a
-bare CFF by its FontMatrix, a wrapped one by unitsPerEm): the same pixels as the uncompacted font unwrapped. A name-keyed CFF (EB Garamond's) is selected by glyph id, so
-renumbering it would need every content stream rewritten: such fonts, and TrueType (``/FontFile2``), are
-left alone.
+so poppler and PDFium, given a wrapped one, take the CID for a glyph id (wrong glyphs once ids are not CIDs).
+PDFium then antialiases the CJK glyphs a few levels differently (it scales a
+bare CFF by its FontMatrix, a wrapped one by unitsPerEm): the same pixels as the uncompacted font unwrapped.
+
+A name-keyed CFF (EB Garamond's) is selected by glyph id, so renumbering it would need every content stream
+rewritten: such fonts, and TrueType (``/FontFile2``), are left alone.
 
 The glyphs kept: the CIDs in ``/W`` plus CID 0 (``.notdef``). WeasyPrint writes a width for every glyph it
-draws (its ``widths`` and ``to_unicode`` are filled in the same loop, and the subset it embeds is exactly
-those glyphs), and so does the parts' font merge; scanning every content stream for the codes shown would
-cost far more and find the same set (the tests check it on a fixture). Every font dictionary sharing one font
+draws, and the parts' font merge keeps the union of the parts' widths; scanning every content stream for the
+codes shown would cost far more (a parse of every page) and found the same set: the tests check it on a
+fixture, and every code the sample book's four editions show (pages and forms) has its CID in ``/W``. Every font dictionary sharing one font
 program (WeasyPrint shares a file between dictionaries of the same face) gets the same compacted program,
 made for the union of their glyphs; a dictionary this walk does not reach keeps the old stream.
 """
