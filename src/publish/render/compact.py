@@ -24,9 +24,11 @@ rewritten: such fonts, and TrueType (``/FontFile2``), are left alone.
 The glyphs kept: the CIDs in ``/W`` plus CID 0 (``.notdef``). WeasyPrint writes a width for every glyph it
 draws, and the parts' font merge keeps the union of the parts' widths; scanning every content stream for the
 codes shown would cost far more (a parse of every page) and found the same set: the tests check it on a
-fixture, and every code the sample book's four editions show (pages and forms) has its CID in ``/W``. Every font dictionary sharing one font
-program (WeasyPrint shares a file between dictionaries of the same face) gets the same compacted program,
-made for the union of their glyphs; a dictionary this walk does not reach keeps the old stream.
+fixture, and every code the sample book's four editions show (pages and forms) has its CID in ``/W``.
+
+Every font dictionary sharing one font program (WeasyPrint shares a file between dictionaries of the same
+face) gets the same compacted program, made for the union of their glyphs; a dictionary this walk does not
+reach keeps the old stream.
 """
 
 from __future__ import annotations
