@@ -66,6 +66,7 @@ def _programs(pdf: Path) -> list[str]:
     import io
 
     import pikepdf
+    from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont
 
     out, seen = [], set()
@@ -76,6 +77,11 @@ def _programs(pdf: Path) -> list[str]:
                 if stream is None or stream.objgen in seen:
                     continue
                 seen.add(stream.objgen)
+                if stream.get("/Subtype") == "/CIDFontType0C":   # a bare CFF (publish.render.compact): its Name INDEX
+                    cff = CFFFontSet()
+                    cff.decompile(io.BytesIO(stream.read_bytes()), None)
+                    out.append(cff.fontNames[0])
+                    continue
                 with TTFont(io.BytesIO(stream.read_bytes())) as program:
                     out.append(program["name"].getDebugName(6))
     return out

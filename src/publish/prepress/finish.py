@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..render.compact import compact_fonts
 from .profiles import PT, PrinterProfile
 
 MARK_GAP_MM = 3.0        # from the bleed edge to the start of a mark
@@ -49,6 +50,7 @@ def finish_pdf(path: Path, profile: PrinterProfile, *, identifier: bytes, pad: b
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _output_intent(pdf)
         _repair_cid_fonts(pdf)
+        compact_fonts(pdf)
         if not profile.bookmarks:
             for key in ("/Outlines", "/PageMode"):
                 if key in pdf.Root:
@@ -174,6 +176,7 @@ def finish_cover(path: Path, bleed_mm: float, *, identifier: bytes) -> None:
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         _output_intent(pdf)
         _repair_cid_fonts(pdf)
+        compact_fonts(pdf)
         for key in ("/Outlines", "/PageMode"):
             if key in pdf.Root:
                 del pdf.Root[key]

@@ -23,6 +23,7 @@ from ..model import Trim
 from ..prepress.profiles import GENERIC, PrinterProfile
 from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
+from .compact import compact_fonts
 from .fetcher import BookFetcher, Refused
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
@@ -166,8 +167,12 @@ class DigitalPdf(PdfFormat):
         return {**super().options(identifier), "pdf_tags": True}
 
     def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
-        # running heads and folios as Artifacts, the tree whole; the page labels in the same pass
-        repair_tags(path, also=lambda pdf: _page_labels(pdf, cover_pages))
+        # running heads and folios as Artifacts, the tree whole; the page labels and compact CJK fonts in the same pass
+        def also(pdf: Any) -> None:  # noqa: ANN401 - a pikepdf.Pdf
+            _page_labels(pdf, cover_pages)
+            compact_fonts(pdf)
+
+        repair_tags(path, also=also)
         return None
 
 
