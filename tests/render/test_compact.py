@@ -178,7 +178,7 @@ def test_the_finishes_compact(tmp_path: Path, fmt: str) -> None:
     from publish.render.pdf import FORMATS, render_pdf
 
     html = ('<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>t</title></head>'
-            '<body><p>孙思邈著《千金方》。</p></body></html>')
+            '<body><p>孙思邈著《千金方》, <span lang="en">Qianjin Fang</span>。</p></body></html>')
     target = tmp_path / "d.pdf"
     render_pdf(html, target, FORMATS[fmt], trim=Trim(width="148mm", height="210mm"),
                extra_css=FontSet("SC").css(), roots=[tmp_path], base=tmp_path,
@@ -187,3 +187,10 @@ def test_the_finishes_compact(tmp_path: Path, fmt: str) -> None:
     cjk = [(kind, data) for name, (kind, data, _) in programs.items() if "CJK" in name]
     assert cjk and all(kind == "/CIDFontType0C" for kind, _ in cjk), programs.keys()
     assert all(len(cids_of(data) or {}) < 100 for _, data in cjk)
+    import pikepdf
+
+    with pikepdf.open(target) as pdf:   # no CIDToGIDMap left in a CIDFontType0 (only CIDFontType2 may have one)
+        cid0 = [d for page in pdf.pages for f in page.obj.Resources.get("/Font", {}).values()
+                for d in f.get("/DescendantFonts", [])
+                if d.get("/Subtype") == "/CIDFontType0"]
+        assert cid0 and not [d for d in cid0 if "/CIDToGIDMap" in d]

@@ -169,8 +169,11 @@ class DigitalPdf(PdfFormat):
     def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
         # running heads and folios as Artifacts, the tree whole; the page labels and compact CJK fonts in the same pass
         def also(pdf: Any) -> None:  # noqa: ANN401 - a pikepdf.Pdf
+            from ..prepress.derive import repair_cid_fonts
+
             _page_labels(pdf, cover_pages)
             compact_fonts(pdf)
+            repair_cid_fonts(pdf)   # no /CIDToGIDMap in a CIDFontType0 (WeasyPrint's EB Garamond): pdfcpu strict
 
         repair_tags(path, also=also)
         return None
