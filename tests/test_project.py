@@ -33,7 +33,7 @@ def test_project_is_found_from_any_folder_inside(tmp_path: Path, monkeypatch: py
     ('[project]\nbooks = "books"\nlocale = "l"\n', 3, "unknown key 'locale'"),
     ('[project]\n\nbuild = "../elsewhere"\n', 3, "outside the project"),
     ('[defaults]\njobs = 0\n', 2, "whole number"),
-    ('[defaults]\njobs = 2\nparts = "yes"\n', 3, "true or false"),
+    ('[defaults]\njobs = 2\nparts = "yes"\n', 3, "true, false or"),
     ('[defaults]\nlayout = "parts"\n', 2, "known: jobs, parts"),
     ('[project\n', 1, "not valid TOML"),
 ])
@@ -185,18 +185,21 @@ def test_jobs_option_accepts_auto(value: str, code: int, words: str) -> None:
         assert words in result.output
 
 
-def test_parts_is_the_default_layout_and_the_environment_may_force_either(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parts_are_auto_by_default_and_the_environment_may_force_either(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.project import AUTO_PARTS
     from publish.schedule import in_parts
 
     monkeypatch.delenv("PUBLISH_PARTS", raising=False)
     (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
-    assert load_project(tmp_path).parts and in_parts(load_project(tmp_path))
+    auto = load_project(tmp_path)
+    assert auto.parts is None and not in_parts(auto, AUTO_PARTS - 1) and in_parts(auto, AUTO_PARTS)
     (tmp_path / "publish.toml").write_text("[defaults]\nparts = false\n", encoding="utf-8")
     whole = load_project(tmp_path)
-    assert not whole.parts and not in_parts(whole)
+    assert whole.parts is False and not in_parts(whole, 100)
+    (tmp_path / "publish.toml").write_text("[defaults]\nparts = true\n", encoding="utf-8")
+    assert in_parts(load_project(tmp_path), 1)
     monkeypatch.setenv("PUBLISH_PARTS", "on")
-    assert in_parts(whole)
+    assert in_parts(whole, 1)
     monkeypatch.setenv("PUBLISH_PARTS", "off")
-    (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
-    assert load_project(tmp_path).parts and not in_parts(load_project(tmp_path))
+    assert not in_parts(auto, 100)

@@ -149,7 +149,8 @@ class _Run:
                 self._add_epub(e)   # the page-list from the cached layout
             self._finished(e)
             return
-        part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder, in_parts(self.project))
+        split = in_parts(self.project, len(self.sources.profiles))
+        part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder, split)
         if part_job is not None:   # laid out in parts (publish.render.partbuild), in the same pool
             from .render import partbuild
 
@@ -265,7 +266,7 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
     with scratch_folder(project) as tmp:
         folders = {Path(tmp) / plan.edition.id for plan in plans}
         # one edition laid out whole: its tasks wait for one another (a pool would only add its cost)
-        jobs = options.jobs if len(plans) > 1 or in_parts(project) else 1
+        jobs = options.jobs if len(plans) > 1 or in_parts(project, len(sources.profiles)) else 1
         if jobs > 1:
             _engine()
         with workers(jobs, folders) as pool:
@@ -279,11 +280,16 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
         raise RenderError(run.errors)
 
 
-def in_parts(project: Project) -> bool:
-    """The project's ``parts`` setting (publish.toml ``[defaults]``), unless ``PUBLISH_PARTS=on|off`` says
-    otherwise (bench/scale and the tests compare the two paths in one run)."""
+def in_parts(project: Project, profiles: int) -> bool:
+    """The project's ``parts`` setting (publish.toml ``[defaults]``; "auto": from
+    :data:`publish.project.AUTO_PARTS` profiles), unless ``PUBLISH_PARTS=on|off`` says otherwise (bench/scale
+    and the tests compare the two paths in one run)."""
+    from .project import AUTO_PARTS
+
     forced = os.environ.get("PUBLISH_PARTS", "").lower()
-    return forced == "on" if forced in ("on", "off") else project.parts
+    if forced in ("on", "off"):
+        return forced == "on"
+    return profiles >= AUTO_PARTS if project.parts is None else project.parts
 
 
 def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
