@@ -13,6 +13,9 @@ rm -rf "$repo/build/lib" "$repo"/build/bdist.*
 "$python" -m pip wheel -q --no-deps -w "$work/wheel" "$repo"
 wheel="$(ls "$work"/wheel/publish-*.whl)"
 echo "wheel: $(basename "$wheel") ($(unzip -l "$wheel" | tail -1 | awk '{print $2}') files)"
+# every file the package has in git is in the wheel (a resource left out of package-data only shows when used)
+missing="$(comm -23 <(cd "$repo/src" && git ls-files publish | sort) <(unzip -Z1 "$wheel" | grep '^publish/' | sort))"
+[ -z "$missing" ] || { echo "not in the wheel (pyproject's package-data):"; echo "$missing"; exit 1; }
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install -q "$wheel"
 # the outside checkers an installed toolkit runs: where `make system` put them in this checkout
