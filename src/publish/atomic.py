@@ -82,8 +82,9 @@ def _prefix(target: Path) -> str:
 
 
 @contextlib.contextmanager
-def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
-    """A temporary path in ``target``'s folder (same file system), removed unless consumed.
+def temporary_beside(target: Path, suffix: str = "", point: str = "temporary-file") -> Iterator[Path]:
+    """A temporary path in ``target``'s folder (same file system), removed unless consumed; ``point`` names
+    the moment for :func:`checkpoint` (the fault-injection tests pause at the first "temporary-file").
 
     An ``OSError`` raised while it is in use (disk full, read-only folder) names ``target``.
     """
@@ -93,7 +94,7 @@ def temporary_beside(target: Path, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     tmp = Path(name)
     try:
-        checkpoint("temporary-file")
+        checkpoint(point)
         yield tmp
     except OSError as exc:
         # a full or read-only disk is the target's, whichever file the error names (copyfile names its source)
@@ -114,8 +115,8 @@ def replace(tmp: Path, target: Path, mode: int | None = None) -> None:
     os.replace(tmp, target)
 
 
-def write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
-    with temporary_beside(target) as tmp:
+def write_bytes(target: Path, data: bytes, mode: int | None = None, *, point: str = "temporary-file") -> None:
+    with temporary_beside(target, point=point) as tmp:
         tmp.write_bytes(data)
         replace(tmp, target, mode)
 

@@ -164,7 +164,10 @@ def _remember(cache: Path, doc: YamlDocument, text: str) -> None:
     record = {"key": key, "data": doc.data, "values": [[list(k), list(v)] for k, v in doc.values.items()],
               "keys": [[list(k), list(v)] for k, v in doc.keys.items()]}
     try:
-        write_bytes(target, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        # a cache record, written before any output: not the "temporary-file" moment the interruption tests
+        # stop at (inside an edition's render)
+        write_bytes(target, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                    point="source-record")
     except OSError:
         pass   # a read-only or full cache: the next run parses again
 

@@ -92,10 +92,12 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     assert project.run("catalog", "compile", "books/minimal").code == 0  # no .mo written in the paused run
     proc = project.start("build", "books/minimal", "-e", "en", "-e", "zh-Hans", "-f", "pdf", "-f", "print",
                          "--jobs", "2", env=environment(PUBLISH_PAUSE_AT="temporary-file"))
-    wait_for(proc, "paused at temporary-file")  # a worker is inside its render
-    assert children_of(proc.pid)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=30)
+    try:
+        wait_for(proc, "paused at temporary-file")  # a worker is inside its render
+        assert children_of(proc.pid)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=30)
     deadline = time.monotonic() + 10
     while children_of(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
