@@ -97,7 +97,7 @@ def _fonts(pdf: Any) -> list[Any]:  # noqa: ANN401
 def _compact(pdf: Any, members: list[Any]) -> bool:  # noqa: ANN401
     import pikepdf
 
-    from .fontmerge import _widths
+    from .fontmerge import cid_widths
 
     program = members[0].DescendantFonts[0].FontDescriptor.FontFile3
     data = program.read_bytes()
@@ -105,7 +105,7 @@ def _compact(pdf: Any, members: list[Any]) -> bool:  # noqa: ANN401
         return False
     cids = {0}
     for font in members:
-        cids.update(_widths(font.DescendantFonts[0].get("/W", [])))
+        cids.update(cid_widths(font.DescendantFonts[0].get("/W", [])))
     by_cid = cids_of(data)
     if by_cid is None or not cids <= set(by_cid):  # name-keyed, unreadable, or a CID it lacks: leave it
         return False

@@ -161,7 +161,7 @@ class FontMerge:
         widths: dict[int, Any] = {}
         text: dict[int, bytes] = {}
         for font, _ in group.members:
-            for gid, width in _widths(font.DescendantFonts[0].get("/W", [])).items():
+            for gid, width in cid_widths(font.DescendantFonts[0].get("/W", [])).items():
                 widths.setdefault(gid, width)
             for gid, code in _to_unicode(font.get("/ToUnicode")).items():
                 text.setdefault(gid, code)
@@ -248,7 +248,7 @@ def _number(x: float) -> int | float:
     return int(x) if x == int(x) else x
 
 
-def _widths(w: Any) -> dict[int, Any]:  # noqa: ANN401 - a /W array
+def cid_widths(w: Any) -> dict[int, Any]:  # noqa: ANN401 - a /W array
     import pikepdf
 
     out: dict[int, Any] = {}
