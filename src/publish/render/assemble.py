@@ -69,7 +69,6 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
             if len(out.pages) % 2:
                 _blank_page(out)
             src = pikepdf.open(piece.pdf)
-            opened.append(src)
             first = len(out.pages)
             state.take(src)
             fonts.take(out.pages[first:], piece.pdf)
@@ -77,19 +76,25 @@ def assemble(pieces: list[Piece], sheet: Path, target: Path, fmt: Any, edition_h
                 for i in range(piece.pages):
                     if not piece.blanks[i]:
                         _draw_folio(out, out.pages[first + i], folios, first + i - cover)
+            del src   # not closed: its objects are released, the stream data copied lazily stays readable
         fonts.take(out.pages, sheet)    # what is left: the folios' fonts
         fonts.finish()
         state.finish()
         pages = len(out.pages)
+        finish_open = getattr(fmt, "finish_open", None)
+        if finish_open is not None:   # finished here, in the same session: one write, the file never read again
+            finish_open(out, cover)
         with atomic.temporary_beside(target, ".pdf") as tmp:
             # the parts' objects in object streams again (as WeasyPrint writes them; qpdf's "preserve" would
-            # write every object taken from another file outside any)
-            out.save(tmp, deterministic_id=True, compress_streams=False, stream_decode_level=None,
+            # write every object taken from another file outside any); the streams made here compressed
+            out.save(tmp, deterministic_id=True, compress_streams=finish_open is not None,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.none,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
             for pdf in reversed(opened):
                 pdf.close()
             opened.clear()
-            pages = fmt.finish(tmp, identifier, cover_pages=cover) or pages
+            if finish_open is None:
+                pages = fmt.finish(tmp, identifier, cover_pages=cover) or pages
             atomic.replace(tmp, target)
     finally:
         for pdf in reversed(opened):

@@ -168,15 +168,17 @@ class DigitalPdf(PdfFormat):
 
     def finish(self, path: Path, identifier: bytes, cover_pages: int = 0) -> int | None:
         # running heads and folios as Artifacts, the tree whole; the page labels and compact CJK fonts in the same pass
-        def also(pdf: Any) -> None:  # noqa: ANN401 - a pikepdf.Pdf
-            from ..prepress.derive import repair_cid_fonts
-
-            _page_labels(pdf, cover_pages)
-            compact_fonts(pdf)
-            repair_cid_fonts(pdf)   # no /CIDToGIDMap in a CIDFontType0 (WeasyPrint's EB Garamond): pdfcpu strict
-
-        repair_tags(path, also=also)
+        repair_tags(path, also=lambda pdf: self.finish_open(pdf, cover_pages))
         return None
+
+    def finish_open(self, pdf: Any, cover_pages: int) -> None:  # noqa: ANN401 - a pikepdf.Pdf
+        """What :meth:`finish` does besides the tags' repair, on the open file (the parts' assembly: each part's
+        tags were repaired when it was written)."""
+        from ..prepress.derive import repair_cid_fonts
+
+        _page_labels(pdf, cover_pages)
+        compact_fonts(pdf)
+        repair_cid_fonts(pdf)   # no /CIDToGIDMap in a CIDFontType0 (WeasyPrint's EB Garamond): pdfcpu strict
 
 
 def print_format(profile: PrinterProfile) -> PrintPdf:
