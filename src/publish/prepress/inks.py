@@ -16,19 +16,20 @@ LittleCMS) for a colour interior, or as the grey of their luma in black ink for 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from functools import cache
 
 Ink = tuple[float, float, float, float]
 
 _NUMBER = rb"([+-]?(?:\d+\.?\d*|\.\d+))"
-_COLOUR = re.compile(
-    rb"(\((?:[^()\\]|\\.)*)(?=\))"            # a literal string: stepped over (its ")" may precede a colour)
-    rb"|([\s\]>)])" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+(rg|RG)(?![^\s\[(/<%])",
-    re.S)
-"""The token before the operands is matched (and put back), not looked behind at every position: a pattern
-that begins with a character class lets the regex engine skip ahead (a quarter less time on 100 profiles'
-pages). The streams are matched with a newline before them (the start of a stream is a token boundary)."""
+_OPERATOR = re.compile(rb"(?:rg|RG)(?![^\s\[(/<%])")
+_OPERANDS = re.compile(rb"([\s\]>)])" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+" + _NUMBER + rb"\s+")
+_LITERAL = re.compile(rb"\((?:[^()\\]|\\.)*(?=\))", re.S)
+"""A colour operator is found by its name (a fast literal search), then its three operands just before it (a
+token before them: whitespace, ``]``, ``>`` or ``)``); one inside a literal string is left as it is. This finds
+what one left-to-right scan for ``literal string | operands + operator`` finds (the tests compare the two on
+real and random streams) in a quarter of its time: that scan tried the operands' pattern at every blank."""
 _SLOW = re.compile(rb"[\s\]>)](?:/DeviceRGB\s+(?:cs|CS)|BI)(?![^\s\[(/<%])")
 _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]+)")
 
@@ -57,19 +58,40 @@ def rewrite(data: bytes, interior: str) -> tuple[bytes, int] | None:
     data = b"\n" + data
     if _SLOW.search(data):
         return None
-    changed = 0
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        nonlocal changed
-        if match.group(1) is not None:
-            return match.group(0)
+    spans = [m.span() for m in _LITERAL.finditer(data)] if b"(" in data else []
+    starts = [a for a, _ in spans]
+    pieces: list[bytes] = []
+    last = changed = 0
+    for op in _OPERATOR.finditer(data):
+        found = _operands(data, last, op.start())
+        if found is None:
+            continue
+        if spans:   # inside a literal string: text, not an operator
+            i = bisect_right(starts, found.start()) - 1
+            if i >= 0 and found.start() < spans[i][1]:
+                continue
+        values = ink((float(found.group(2)), float(found.group(3)), float(found.group(4))), interior)
+        pieces += [data[last:found.start()], found.group(1), b" ".join(_number(v) for v in values),
+                   b" k" if op.group(0) == b"rg" else b" K"]
+        last = op.end()
         changed += 1
-        values = ink((float(match.group(3)), float(match.group(4)), float(match.group(5))), interior)
-        op = b"k" if match.group(6) == b"rg" else b"K"
-        return match.group(2) + b" ".join(_number(v) for v in values) + b" " + op
+    pieces.append(data[last:])
+    return b"".join(pieces)[1:], changed
 
-    out = _COLOUR.sub(replace, data)
-    return out[1:], changed
+
+def _operands(data: bytes, low: int, end: int) -> re.Match[bytes] | None:
+    """The three numbers (and the token before them) that end right at ``end``, starting at ``low`` or later:
+    looked for in a window before ``end``, widened while it holds none (their start is unique: the third number
+    back from the operator, after whitespace or a delimiter)."""
+    window = 64
+    while True:
+        begin = max(low, end - window)
+        found = _OPERANDS.search(data, begin, end)
+        while found is not None and found.end() != end:
+            found = _OPERANDS.search(data, found.start() + 1, end)
+        if found is not None or begin == low:
+            return found
+        window *= 4
 
 
 def names(data: bytes) -> set[str]:
