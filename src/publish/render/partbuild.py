@@ -9,6 +9,7 @@ only when the book outgrows it.
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import Executor
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 from ..errors import Location, Problem, RenderError
 from .pagemap import PageStart
 from .partkeys import Laid, Setup, cached, layout_digest, part_key
-from .partlayout import FIXED_STAMP, sheet_html
+from .partlayout import FIXED_STAMP, forget, sheet_html
 from .partlayout import job as _job
 from .partlayout import kind_css as _page_css
 from .parts import Part, number_links, split
@@ -157,7 +158,7 @@ def add(job: EditionJob, cache: Path, tasks: Any, *, rank: int, then: Any, faile
 
     def assembly() -> None:
         pieces = [(p.kind, job.laid[p.name].pdf, job.laid[p.name].pages, job.laid[p.name].blanks) for p in job.parts]
-        tasks.add((FINISH, rank), _assemble, pieces, job.laid["sheet"].pdf, job.target, job.setup.fmt, job.html,
+        tasks.add((FINISH, rank), _assemble, pieces, job.laid["sheet"].pdf, job.target, job.setup, job.html,
                   job.modified, job.cover, job.print_target, job.printer, then=assembled, failed=fail)
 
     def assembled(counts: tuple[int, int | None]) -> None:
@@ -168,14 +169,16 @@ def add(job: EditionJob, cache: Path, tasks: Any, *, rank: int, then: Any, faile
          for p in job.parts if p.kind != "front"], LAYOUT, front)
 
 
-def _assemble(pieces: list[tuple[Any, ...]], sheet: Path, target: Path, fmt: Any, html: str,  # noqa: ANN401
+def _assemble(pieces: list[tuple[Any, ...]], sheet: Path, target: Path, setup: Setup, html: str,  # noqa: ANN401
               modified: datetime, cover: int, print_target: Path | None, printer: Any) -> tuple[int, int | None]:
     """Assemble the laid-out parts into ``target`` and derive the print file from it (run in a worker): the
     page counts of both."""
     from .assemble import Piece, assemble
 
+    forget(setup)   # the edition's parts are all laid out
+    gc.collect()
     _give_back()
-    pages = assemble([Piece(*p) for p in pieces], sheet, target, fmt, html, modified, cover=cover)
+    pages = assemble([Piece(*p) for p in pieces], sheet, target, setup.fmt, html, modified, cover=cover)
     printed = None
     if print_target is not None:
         from ..prepress.derive import derive_print

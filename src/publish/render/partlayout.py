@@ -123,6 +123,15 @@ def _font_config(setup: Setup) -> Any:  # noqa: ANN401
 _FONTS: dict[tuple[str, str], Any] = {}
 
 
+def forget(setup: Setup) -> None:
+    """Drop what this process keeps for laying out the parts of the edition ``setup`` is for (its font
+    configuration, its page set-up's stylesheets; the theme's files stay, other editions share them): called when
+    the edition is assembled, as no part of it is laid out after that (~35 MB for a Chinese edition)."""
+    _FONTS.pop((setup.digest, setup.css), None)
+    for key in [k for k in _SHEETS if k[0] == "string" and setup.css in k[1]]:
+        del _SHEETS[key]
+
+
 def _stamp(path: Path) -> tuple[int, int, str]:
     """A stylesheet file as its cache key sees it: size, mtime and its content's digest."""
     data = path.read_bytes()
