@@ -29,7 +29,7 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     """The parts of one EPUB edition and its package metadata."""
     locale = edition.locales[0]
     lang = bcp47(locale)
-    env = environment(interface_translations(cache, locale), theme)
+    env = environment(interface_translations(cache, locale), theme, cache)
     body_class = f"edition-{edition.id}"
     chs, toc_pages = documents(html, starts, lang=lang, body_class=body_class, cache=cache)
     title = view["title"].main
@@ -152,7 +152,7 @@ def creators(sources: Sources, edition: Edition) -> tuple[Creator, ...]:
 def certification(sources: Sources, edition: Edition, *, cache: Path, checks: str) -> Certification:
     """The claim for a package the checkers passed: self-certified by the publisher, the summary naming
     the checks (``Ace 1.4.6, EPUBCheck 5.3.0``) in the edition's language."""
-    env = environment(interface_translations(cache, edition.locales[0]))
+    env = environment(interface_translations(cache, edition.locales[0]), cache=cache)
     summary = env.get_template("epub-summary.txt.j2").render(checks=checks).strip()
     names = {o.id: str(o.name) for o in sources.book.organizations}
     return Certification(certifier=names.get(sources.book.publisher, sources.book.publisher), summary=summary)
