@@ -141,6 +141,16 @@ def test_an_edited_chapter_is_made_again_and_the_epub_is_a_clean_builds(prepared
         assert z.testzip() is None
 
 
+@pytest.mark.parametrize("edition", ["en", "zh-Hans"])
+def test_the_parts_are_cut_where_the_html_parser_cuts_them(prepared, edition: str) -> None:  # noqa: ANN001
+    from publish.render import parts
+
+    html = prepared[3][edition].html
+    fast = parts.split(html)
+    slow = parts.split(html, fast=False)
+    assert fast is not None and fast == slow and len(fast.parts) == 7
+
+
 def test_the_zip_is_zipfiles(tmp_path: Path) -> None:
     """The container from members compressed beforehand, against zipfile writing the same entries."""
     rnd = random.Random(7)

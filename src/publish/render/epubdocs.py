@@ -95,8 +95,15 @@ def _attrs(text: str) -> dict[str, str]:
     return out
 
 
-def scan(html: str) -> tuple[int, list[_Child]]:
-    """Where ``<body>``'s content begins, and its top-level elements. Raises :class:`Unsplittable`."""
+@dataclass(frozen=True)
+class Scan:
+    body: int                    # where <body>'s content begins (after its start tag)
+    close: int                   # where </body> begins
+    children: list[_Child]       # its top-level elements
+
+
+def scan(html: str) -> Scan:
+    """Where ``<body>``'s content begins and ends, and its top-level elements. Raises :class:`Unsplittable`."""
     stack: list[str] = []
     body = -1
     children: list[dict[str, Any]] = []
@@ -117,6 +124,7 @@ def scan(html: str) -> tuple[int, list[_Child]]:
             continue
         if closing:
             if name == "body" and not stack:
+                close = m.start()
                 break
             if not stack or stack[-1] != name:
                 raise Unsplittable(f"</{name}> at {m.start()} closes {stack[-1] if stack else 'nothing'}")
@@ -142,8 +150,8 @@ def scan(html: str) -> tuple[int, list[_Child]]:
         raise Unsplittable("no </body>" if body >= 0 else "no <body>")
     if stack:
         raise Unsplittable(f"<{stack[-1]}> is not closed")
-    return body, [_Child(c["start"], c["tag"], c["id"], c["cls"], tuple(c["ids"]), tuple(c["hrefs"]))
-                  for c in children]
+    return Scan(body, close, [_Child(c["start"], c["tag"], c["id"], c["cls"], tuple(c["ids"]), tuple(c["hrefs"]))
+                              for c in children])
 
 
 Placement = tuple[int, "tuple[int, ...] | None", int]
@@ -198,8 +206,8 @@ def documents(html: str, starts: Sequence[PageStart | None], *, lang: str, body_
     """The edition's content documents (each from the cache when its inputs are), and the pages of its
     printed contents."""
     try:
-        body, children = scan(html)
-        return _documents(html, body, children, starts, lang=lang, body_class=body_class, cache=cache)
+        found = scan(html)
+        return _documents(html, found.body, found.children, starts, lang=lang, body_class=body_class, cache=cache)
     except Unsplittable:
         from .xhtml import chapters
 
