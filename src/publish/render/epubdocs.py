@@ -191,12 +191,13 @@ def assign(starts: Sequence[PageStart | None], children: list[_Child]) -> tuple[
 
 
 def code_digest() -> str:
-    """The code a chapter's document comes from (and the parser's and Python's versions)."""
+    """The code a chapter's document and its records come from (and the parser's, zlib's and Python's
+    versions: the tree, the serialisation, the compressed member)."""
     import sys
     from importlib.metadata import version
 
-    h = hashlib.sha256(f"{sys.version}|{version('tinyhtml5')}".encode())
-    for module in ("epubdocs.py", "xhtml.py", "pagemap.py"):
+    h = hashlib.sha256(f"{sys.version}|{version('tinyhtml5')}|{zlib.ZLIB_RUNTIME_VERSION}".encode())
+    for module in ("epubdocs.py", "xhtml.py", "pagemap.py", "epubparts.py"):
         h.update((Path(__file__).parent / module).read_bytes())
     return h.hexdigest()
 
