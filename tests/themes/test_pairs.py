@@ -146,8 +146,23 @@ def test_the_tagged_pdf_has_the_pairs_paragraphs_in_order_and_no_table(sample: P
     headings = [lang for s, _, lang in struct_languages(str(sample)) if s == "H2"]
     assert headings == ["zh-Hans", "en"]
     with pikepdf.open(sample) as pdf:   # both halves of a pair in one element (the pair's Div)
-        parents = Counter(p.P.objgen for p in _elements(pdf.Root.StructTreeRoot) if p.S == "/P")
+        elements = _elements(pdf.Root.StructTreeRoot)
+        parents = Counter(p.P.objgen for p in elements if p.S == "/P")
+        pair_divs = [e for e in elements if e.objgen in parents and e.S == "/Div"]
+        # the table's anonymous row group and row folded into the pair's Div (publish.render.pdftags):
+        # no Div left whose only child is a Div
+        chains = [e for e in elements if e.S == "/Div" and len(_elements_of(e)) == 1
+                  and _elements_of(e)[0].S == "/Div"]
     assert sorted(parents.values()) == [1] + [2] * 13
+    assert len([d for d in pair_divs if len(_elements_of(d)) == 2]) >= 12 and not chains
+
+
+def _elements_of(node: Any) -> list[Any]:  # noqa: ANN401 - the structure elements right under node
+    import pikepdf
+
+    kids = node.get("/K")
+    return [k for k in (list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+            if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
 
 
 def _elements(node: Any) -> list[Any]:  # noqa: ANN401
