@@ -194,3 +194,70 @@ def test_the_finishes_compact(tmp_path: Path, fmt: str) -> None:
                 for d in f.get("/DescendantFonts", [])
                 if d.get("/Subtype") == "/CIDFontType0"]
         assert cid0 and not [d for d in cid0 if "/CIDToGIDMap" in d]
+
+
+def _fonttools_cids(data: bytes) -> dict[int, int] | None:
+    """The oracle: fontTools' own charset reader (glyph names "cid01234")."""
+    from io import BytesIO
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    if data[:4] == b"OTTO":
+        cff = TTFont(BytesIO(data))["CFF "].cff
+    else:
+        cff = CFFFontSet()
+        cff.decompile(BytesIO(data), None)
+    top = cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return None
+    return {(0 if name == ".notdef" else int(name[3:])): gid for gid, name in enumerate(top.charset)}
+
+
+def _format(data: bytes) -> int:
+    from io import BytesIO
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    table = TTFont(BytesIO(data), lazy=True).reader["CFF "] if data[:4] == b"OTTO" else data
+    cff = CFFFontSet()
+    cff.decompile(BytesIO(table), None)
+    return table[cff.topDictIndex[0].rawDict["charset"]]
+
+
+def _recompiled(data: bytes) -> bytes:
+    """A bare CFF written again by fontTools, which picks the smallest charset format for its CIDs."""
+    from io import BytesIO
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.ttLib import TTFont
+
+    cff = CFFFontSet()
+    cff.decompile(BytesIO(data), None)
+    out = BytesIO()
+    cff.compile(out, TTFont(recalcBBoxes=False))
+    return out.getvalue()
+
+
+def test_charsets_read_as_fonttools_reads_them(tmp_path: Path) -> None:
+    """cids_of reads the charset's ranges itself: the same map as fontTools' reader on WeasyPrint's retained
+    programs (OpenType), the compacted ones (bare CFF) and fontTools' rewrites of them, in all three formats."""
+    from publish.render.compact import subset
+
+    original = _original(tmp_path)
+    compact = tmp_path / "compact.pdf"
+    _compacted(original, compact)
+    programs = [data for _, data, _ in _programs(original).values()] + [
+        data for _, data, _ in _programs(compact).values()]
+    keyed = [data for data in programs if _fonttools_cids(data) is not None]
+    assert len(keyed) == 6      # 3 CJK faces, retained and compacted
+    retained = next(data for data in keyed if data[:4] == b"OTTO")
+    by_cid = _fonttools_cids(retained)
+    assert by_cid is not None
+    # scattered CIDs rewrite as format 0, a run of CIDs as format 1 (WeasyPrint's retained ones are format 2)
+    keyed += [_recompiled(data) for data in keyed if data[:4] != b"OTTO"]
+    keyed.append(_recompiled(subset(retained, sorted(by_cid[c] for c in range(1, 60) if c in by_cid))))
+    for data in programs + keyed:
+        assert cids_of(data) == _fonttools_cids(data)
+    assert {_format(data) for data in keyed} == {0, 1, 2}
