@@ -85,7 +85,7 @@ def prepare(project: Project, sources: Sources, edition: Edition, theme: Theme, 
     result = render_html(sources, edition, localizers, project.cache, theme=theme, fmt="pdf", draft=draft,
                          build_date=when.date(), fonts=fonts.names())
     roots = [sources.root, *(layout.root / loc for loc in edition.locales if loc != sources.book.source_locale)]
-    glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots)
+    glyph_gate({edition.id: visible_text(result.html)}, fonts.faces(), edition.id, roots, cache=project.cache)
     return Prepared(edition, result.html, fonts.css(), localizers[0].coverage, result.view, fonts, when,
                     result.problems)
 

@@ -64,15 +64,18 @@ def _derive(digital: Path, target: Path, printer: str, cover: int | None = None)
     return derive_print(digital, target, profile(printer), cover_pages=cover).pages
 
 
-def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, theme: Theme, draft: bool) -> float:
-    """Write the print edition's cover wrap to ``target``; its spine width (mm)."""
+def _cover_wrap(sources: Sources, p: Prepared, target: Path, pages: int, theme: Theme, draft: bool,
+                cache: Path | None = None) -> float:
+    """Write the print edition's cover wrap to ``target`` (from ``cache`` when made before); its spine width (mm)."""
     from .prepress.coverwrap import write_cover_wrap
+    from .render.partbuild import layout_digest
     from .vocab import bcp47
 
     geo = write_cover_wrap(target, view=p.view, lang=bcp47(p.edition.locales[0]), isbn=p.edition.isbn.get("print", ""),
                            printer=sources.book.printer, pages=pages, trim=sources.book.trim, fonts_css=p.css,
                            latin_font=p.fonts.latin, roots=[sources.root.resolve()], base=sources.root.resolve(),
-                           when=p.when, draft=draft, theme=theme)
+                           when=p.when, draft=draft, theme=theme, cache=cache,
+                           digest=layout_digest(sources, theme) if cache is not None else "")
     return geo.spine
 
 
@@ -204,7 +207,7 @@ class _Run:
         e.pages["print"] = pages
         self.report.step(e.plan.edition.id, "print.pdf derived", f"{pages} pages, {how}")
         self._add(e, FINISH, _cover_wrap, self.sources, e.p, e.folder / "cover", pages, self.theme, self.options.draft,
-                  then=lambda spine: self._wrapped(e, spine))
+                  self.project.cache, then=lambda spine: self._wrapped(e, spine))
 
     def _wrapped(self, e: _Edition, spine: float) -> None:
         e.spine = spine

@@ -61,6 +61,8 @@ def _scan_words(doc: YamlDocument, text: str, path: FieldPath) -> None:
 
 
 def _scan_text(doc: YamlDocument, text: str, path: FieldPath, *, prose: bool, key: bool = False) -> None:
+    if text.replace("\n", " ").isprintable():
+        return   # every character it looks for is unprintable (categories C and Z but the space): none here
     for offset, char in enumerate(text):
         what = INVISIBLE.get(char)
         if what is None and unicodedata.category(char) in ("Cc", "Cf") and char != "\n":

@@ -246,8 +246,12 @@ def _measurer(face: Face) -> Callable[[str, float], float]:
 
 def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str, printer: Printer, pages: int,
                      trim: Trim, fonts_css: str, latin_font: Face, roots: list[Path], base: Path,
-                     when: datetime, draft: bool, theme: Theme | None = None) -> WrapGeometry:
-    """Lay out and write the cover wrap of a print edition whose interior has ``pages`` pages."""
+                     when: datetime, draft: bool, theme: Theme | None = None, cache: Path | None = None,
+                     digest: str = "") -> WrapGeometry:
+    """Lay out and write the cover wrap of a print edition whose interior has ``pages`` pages. With
+    ``cache`` (the project's cache folder) and ``digest`` (:func:`publish.render.partbuild.layout_digest`:
+    the toolkit, libraries, theme, fonts and the book's other files), a wrap of the same HTML and set-up
+    is copied from there instead (an edited paragraph that keeps the page count keeps the wrap)."""
     from ..render.pdf import CoverWrapPdf, render_pdf
     from .profiles import profile as profile_named
 
@@ -257,6 +261,24 @@ def write_cover_wrap(target: Path, *, view: dict[str, Any], lang: str, isbn: str
     html = wrap_html(view, geo, profile, lang=lang, isbn=isbn, editor=editor, draft=draft, latin_font=latin_font.family,
                      spine_text=profile.spine_text(pages, geo.spine), latin_length=_measurer(latin_font))
     fmt = CoverWrapPdf("cover-wrap", "cover.pdf", "pdf/x-4", bleed_mm=geo.bleed)
+    key = None
+    if cache is not None and digest:
+        import hashlib
+        import shutil
+
+        from ..release import cache as cache_mod
+
+        h = hashlib.sha256()
+        for piece in ("cover-wrap", digest, html, repr(fmt), repr(trim), fonts_css, when.isoformat(),
+                      repr([str(r) for r in roots]), str(base)):
+            h.update(piece.encode() + b"\0")
+        key = "cover-wrap-" + h.hexdigest()[:32]
+        entry = cache_mod.lookup(cache, key)
+        if entry is not None and entry.has(["cover"]):
+            shutil.copyfile(entry.file("cover"), target)
+            return geo
     render_pdf(html, target, fmt, trim=trim, extra_css=fonts_css, roots=roots, base=base, modified=when,
                theme=theme or DEFAULT_THEME)
+    if key is not None and cache is not None:
+        cache_mod.store(cache, key, {"cover": target}, {})
     return geo

@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .. import atomic
 from ..errors import RenderError
 from ..vocab import ROLES
+from .epubdocs import Doc, Member
 from .subset import Subset
-from .xhtml import LANDMARKS, XML_LANG, Chapter, document
+from .xhtml import LANDMARKS, XML_LANG
 
 CONFORMS = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 """The claim :func:`certify` makes, only for a package the checkers passed."""
@@ -65,7 +70,7 @@ class EpubMeta:
 
 @dataclass
 class EpubParts:
-    chapters: list[Chapter]
+    chapters: list[Doc]
     nav: bytes                  # rendered nav.xhtml
     cover_page: bytes           # rendered cover.xhtml
     cover_jpeg: bytes
@@ -74,20 +79,18 @@ class EpubParts:
     body_class: str = ""
 
 
-def features(parts: EpubParts, docs: dict[str, bytes]) -> list[str]:
+def features(parts: EpubParts) -> list[str]:
     """schema.org accessibility features, derived from what the package really contains."""
     found = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
     if any(ch.pages for ch in parts.chapters):
         found.append("printPageNumbers")
-    images = re.findall(rb"<img\b[^>]*>", parts.cover_page + b"".join(docs.values()))
-    if images and all(re.search(rb'\balt="[^"]+"', img) for img in images):
+    cover = re.findall(rb"<img\b[^>]*>", parts.cover_page)
+    images = len(cover) + sum(ch.images for ch in parts.chapters)
+    with_alt = sum(1 for img in cover if re.search(rb'\balt="[^"]+"', img)) + \
+        sum(ch.images_with_alt for ch in parts.chapters)
+    if images and with_alt == images:
         found.append("alternativeText")
     return sorted(found)
-
-
-def _docs(parts: EpubParts, lang: str) -> dict[str, bytes]:
-    return {ch.file: document(ch, lang=lang, body_class=parts.body_class, stylesheet="css/book.css",
-                              title=ch.title) for ch in parts.chapters}
 
 
 def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
@@ -108,40 +111,41 @@ def write_epub(parts: EpubParts, meta: EpubMeta, target: Path) -> list[str]:
     book.set_language(lang)
     for tag in meta.languages[1:]:
         book.add_metadata("DC", "language", tag)
-    docs = _docs(parts, lang)
-    found = features(parts, docs)
+    found = features(parts)
     _metadata(book, meta, found)
     book.set_direction("ltr")
+    # ebooklib writes the package document; the files themselves go into the zip as they are (the
+    # content documents compressed once, publish.render.epubdocs)
+    members: dict[str, bytes | Member] = {}
 
-    css = epub.EpubItem(uid="css", file_name="css/book.css", media_type="text/css",
-                        content=(_font_faces(parts.fonts) + parts.css).encode("utf-8"))
-    book.add_item(css)
+    def item(uid: str, file_name: str, media_type: str, content: bytes | Member,
+             properties: tuple[str, ...] = ()) -> Any:  # noqa: ANN401 - an ebooklib EpubItem
+        made = epub.EpubItem(uid=uid, file_name=file_name, media_type=media_type, content=b"")
+        if properties:
+            made.properties = list(properties)
+        members[f"EPUB/{file_name}"] = content
+        book.add_item(made)
+        return made
+
+    item("css", "css/book.css", "text/css", (_font_faces(parts.fonts) + parts.css).encode("utf-8"))
     for font in parts.fonts:
-        book.add_item(epub.EpubItem(uid=f"font-{Path(font.filename).stem}", file_name=f"fonts/{font.filename}",
-                                    media_type=font.media_type, content=font.data))
-    cover_img = epub.EpubItem(uid="cover-image", file_name="images/cover.jpg", media_type="image/jpeg",
-                              content=parts.cover_jpeg)
-    cover_img.properties = ["cover-image"]
-    book.add_item(cover_img)
-    cover = epub.EpubItem(uid="cover", file_name="cover.xhtml", media_type="application/xhtml+xml",
-                          content=parts.cover_page)
-    book.add_item(cover)
-    nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml", content=parts.nav)
-    nav.properties = ["nav"]
-    book.add_item(nav)
+        item(f"font-{Path(font.filename).stem}", f"fonts/{font.filename}", font.media_type, font.data)
+    item("cover-image", "images/cover.jpg", "image/jpeg", parts.cover_jpeg, ("cover-image",))
+    item("cover", "cover.xhtml", "application/xhtml+xml", parts.cover_page)
+    item("nav", "nav.xhtml", "application/xhtml+xml", parts.nav, ("nav",))
     spine = ["cover"]
-    for ch, (file, data) in zip(parts.chapters, docs.items(), strict=True):
-        uid = "x-" + file.removesuffix(".xhtml")
+    for ch in parts.chapters:
+        uid = "x-" + ch.file.removesuffix(".xhtml")
         if ch.kind == "profile" and "nav" not in spine:
             spine.append("nav")          # the contents, where the printed book has its contents page
-        book.add_item(epub.EpubItem(uid=uid, file_name=file, media_type="application/xhtml+xml", content=data))
+        item(uid, ch.file, "application/xhtml+xml", ch.member)
         spine.append(uid)
     book.spine = spine
 
     raw = io.BytesIO()
     epub.write_epub(raw, book, {"epub3_pages": False, "epub3_landmark": False, "spine_direction": False,
                                 "play_order": {"enabled": False}})
-    data = _reproducible(raw.getvalue(), meta.modified, lang)
+    data = _reproducible(raw.getvalue(), meta.modified, lang, members)
     atomic.write_bytes(target, data)
     return found
 
@@ -185,12 +189,16 @@ def _font_faces(fonts: list[Subset]) -> str:
 FIRST = ("mimetype", "META-INF/container.xml", "EPUB/content.opf")
 
 
-def _reproducible(data: bytes, modified: datetime, lang: str) -> bytes:
-    """Same inputs, same bytes: fixed order and timestamps, our ``dcterms:modified``, mimetype stored first."""
+def _reproducible(data: bytes, modified: datetime, lang: str, members: dict[str, bytes | Member]) -> bytes:
+    """Same inputs, same bytes: fixed order and timestamps, our ``dcterms:modified``, mimetype stored first;
+    ``members``: the files ebooklib was given empty."""
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
-    opf = entries["EPUB/content.opf"].decode("utf-8")
+        written = {info.filename: src.read(info) for info in src.infolist()}
+    if set(written) - set(FIRST) != set(members):
+        raise RenderError(f"ebooklib wrote {sorted(set(written) - set(FIRST) ^ set(members))} unexpectedly")
+    entries: dict[str, bytes | Member] = {**{k: written[k] for k in FIRST[1:]}, **members}
+    opf = written["EPUB/content.opf"].decode("utf-8")
     opf, n = re.subn(r'(<meta property="dcterms:modified">)[^<]*(</meta>)', rf"\g<1>{stamp}\g<2>", opf)
     if n != 1:
         raise RenderError("ebooklib wrote no dcterms:modified to replace")
@@ -205,22 +213,45 @@ def _reproducible(data: bytes, modified: datetime, lang: str) -> bytes:
     return _zip(entries, modified)
 
 
-def _zip(entries: dict[str, bytes], modified: datetime) -> bytes:
-    when = (max(modified.year, 1980), modified.month, modified.day, modified.hour, modified.minute,
-            modified.second)
+LOCAL, CENTRAL, END = struct.Struct("<4s2B4HL2L2H"), struct.Struct("<4s4B4HL2L5H2L"), struct.Struct("<4s4H2LH")
+"""The zip format's local file header, central directory record and its end (PKWARE's APPNOTE 4.3.7, 4.3.12,
+4.3.16), as :mod:`zipfile` packs them."""
+
+
+def _zip(entries: Mapping[str, bytes | Member], modified: datetime) -> bytes:
+    """The zip container, written as :mod:`zipfile` writes it (each member deflated at level 9, stamped
+    ``modified``, mode 0644 on Unix; ``mimetype`` first and stored), from members compressed already."""
+    year = max(modified.year, 1980)
+    dosdate = (year - 1980) << 9 | modified.month << 5 | modified.day
+    dostime = modified.hour << 11 | modified.minute << 5 | modified.second // 2
     order = [*FIRST, *sorted(k for k in entries if k not in FIRST)]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-                z.writestr(info, b"application/epub+zip")
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                z.writestr(info, entries[name], compresslevel=9)
+    out, central = io.BytesIO(), io.BytesIO()
+    for name in order:
+        if name == "mimetype":
+            raw = b"application/epub+zip"
+            member, method = Member(raw, zlib.crc32(raw), len(raw)), zipfile.ZIP_STORED
+        else:
+            given = entries[name]
+            member, method = (given if isinstance(given, Member) else Member.of(given)), zipfile.ZIP_DEFLATED
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        offset = out.tell()
+        if max(offset, member.size, len(member.data)) >= zipfile.ZIP64_LIMIT:
+            raise RenderError(f"{name}: the EPUB is too large for a zip without ZIP64")
+        out.write(LOCAL.pack(b"PK\x03\x04", 20, 0, flags, method, dostime,
+                              dosdate, member.crc, len(member.data), member.size, len(encoded), 0))
+        out.write(encoded)
+        out.write(member.data)
+        central.write(CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, flags, method,
+                                  dostime, dosdate, member.crc, len(member.data), member.size, len(encoded), 0, 0, 0,
+                                  0, 0o644 << 16, offset))
+        central.write(encoded)
+    start = out.tell()
+    out.write(central.getvalue())
+    out.write(END.pack(b"PK\x05\x06", 0, 0, len(order), len(order),
+                          len(central.getvalue()), start, 0))
     return out.getvalue()
 
 

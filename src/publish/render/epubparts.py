@@ -14,14 +14,13 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .cover import CoverText, render_cover
 from .epub import Certification, Creator, EpubMeta, EpubParts
+from .epubdocs import Doc, documents
 from .fonts import FontSet, variant_file
 from .html import environment, interface_translations
 from .pagemap import PageStart
 from .subset import Subset, subset_face
 from .view import bcp47
-from .xhtml import LANDMARKS, Chapter, chapters, heading_label
-
-HEADING_TAGS = ("h1", "h2", "h3")
+from .xhtml import LANDMARKS
 
 
 def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str, Any], fonts: FontSet,
@@ -30,16 +29,15 @@ def make_parts(sources: Sources, edition: Edition, *, html: str, view: dict[str,
     """The parts of one EPUB edition and its package metadata."""
     locale = edition.locales[0]
     lang = bcp47(locale)
-    env = environment(interface_translations(cache, locale), theme)
-    cut = chapters(html, starts)
-    chs = cut.chapters
+    env = environment(interface_translations(cache, locale), theme, cache)
     body_class = f"edition-{edition.id}"
+    chs, toc_pages = documents(html, starts, lang=lang, body_class=body_class, cache=cache)
     title = view["title"].main
     nav = env.get_template("nav.xhtml.j2").render(
         lang=lang, body_class=body_class, entries=_entries(chs), landmarks=_landmarks(chs),
         pages=sorted([(n, f"{ch.file}#page-{n}") for ch in chs for n in ch.pages]
-                     + [(n, f"nav.xhtml#page-{n}") for n in cut.toc_pages]),
-        toc_pages=cut.toc_pages,
+                     + [(n, f"nav.xhtml#page-{n}") for n in toc_pages]),
+        toc_pages=toc_pages,
     ).encode("utf-8")
     cover_page = env.get_template("cover.xhtml.j2").render(lang=lang, title=title).encode("utf-8")
     texts = [CoverText(view["title"].lang, title, _main(view["subtitle"]), _main(view["publisher"]))]
@@ -94,21 +92,12 @@ def _text(el: ET.Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _entries(chs: list[Chapter]) -> list[dict[str, Any]]:
-    out = []
-    for ch in chs:
-        children = []
-        if ch.kind == "profile":
-            for sec in ch.element.iter("section"):
-                heading = next((h for h in sec if h.tag == "h2" or (h.tag == "div" and h.find("h2") is not None)),
-                               None)
-                if sec.get("id") and heading is not None:
-                    children.append({"href": f"{ch.file}#{sec.get('id')}", "label": heading_label(heading)})
-        out.append({"href": ch.file, "label": ch.title, "children": children})
-    return out
+def _entries(chs: list[Doc]) -> list[dict[str, Any]]:
+    return [{"href": ch.file, "label": ch.title, "children": [{"href": href, "label": label}
+                                                             for href, label in ch.sections]} for ch in chs]
 
 
-def _landmarks(chs: list[Chapter]) -> list[dict[str, str]]:
+def _landmarks(chs: list[Doc]) -> list[dict[str, str]]:
     out = [{"type": LANDMARKS[ch.id], "href": ch.file} for ch in chs if ch.id in LANDMARKS]
     first = next((ch for ch in chs if ch.kind == "profile"), None)
     if first is not None:
@@ -117,15 +106,14 @@ def _landmarks(chs: list[Chapter]) -> list[dict[str, str]]:
     return out
 
 
-def _subsets(chs: list[Chapter], fonts: FontSet, lang: str, others: tuple[bytes, ...]) -> list[Subset]:
+def _subsets(chs: list[Doc], fonts: FontSet, lang: str, others: tuple[bytes, ...]) -> list[Subset]:
     """Subsets covering every character of every document: the chapters, and the nav and cover pages
     (their text is in every face, hidden headings included: 印刷版页码)."""
     extra = "".join(_text(ET.fromstring(doc)) + "\n" for doc in others)
-    text = "".join(_text(ch.element) + "\n" for ch in chs) + extra
-    headings = "".join(_text(h) + "\n" for ch in chs for h in ch.element.iter()
-                       if h.tag in HEADING_TAGS or "speaker" in (h.get("class") or "")) + extra
+    text = "".join(ch.text for ch in chs) + extra
+    headings = "".join(ch.headings for ch in chs) + extra
     zh = lang if lang.startswith("zh") else "zh-Hans"
-    runs = styled_runs([ch.element for ch in chs], lang)
+    runs = {kind: " ".join("".join(ch.runs[kind] for ch in chs).split()) for kind in RUNS}
     out = []
     for face, used, languages in ((fonts.latin, text, ("en",)), (fonts.serif, text, (zh, "en")),
                                   (fonts.sans, headings, (zh, "en"))):
@@ -164,7 +152,7 @@ def creators(sources: Sources, edition: Edition) -> tuple[Creator, ...]:
 def certification(sources: Sources, edition: Edition, *, cache: Path, checks: str) -> Certification:
     """The claim for a package the checkers passed: self-certified by the publisher, the summary naming
     the checks (``Ace 1.4.6, EPUBCheck 5.3.0``) in the edition's language."""
-    env = environment(interface_translations(cache, edition.locales[0]))
+    env = environment(interface_translations(cache, edition.locales[0]), cache=cache)
     summary = env.get_template("epub-summary.txt.j2").render(checks=checks).strip()
     names = {o.id: str(o.name) for o in sources.book.organizations}
     return Certification(certifier=names.get(sources.book.publisher, sources.book.publisher), summary=summary)
@@ -174,7 +162,16 @@ ITALIC_CLASSES = {"headline", "subtitle", "preface"}
 BOLD_CLASSES = {"degrees", "draft-mark"}
 
 
+RUNS = ("italic", "bold", "bold-heading")
+
+
 def styled_runs(roots: list[ET.Element], lang: str) -> dict[str, str]:
+    """The text book.css sets italic, bold, and bold in a heading face (see :func:`raw_runs`), its
+    whitespace collapsed."""
+    return {kind: " ".join(text.split()) for kind, text in raw_runs(roots, lang).items()}
+
+
+def raw_runs(roots: list[ET.Element], lang: str) -> dict[str, str]:
     """The text book.css sets italic, bold, and bold in a heading face, walking the tree with the
     inherited language: ``em`` and the italic blocks are italic in English and bold in Chinese;
     ``strong``, ``dt`` and the bold classes are bold; Chinese ``h3``, speaker labels and credential
@@ -205,6 +202,6 @@ def styled_runs(roots: list[ET.Element], lang: str) -> dict[str, str]:
 
     for root in roots:
         walk(root, lang, False, False, False, False)
-    return {kind: " ".join("".join(parts).split()) for kind, parts in out.items()}
+    return {kind: "".join(parts) for kind, parts in out.items()}
 
 

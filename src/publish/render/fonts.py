@@ -9,6 +9,8 @@ WeasyPrint would drop a missing glyph silently.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 from dataclasses import dataclass
 from functools import cache
@@ -131,30 +133,68 @@ def _match(family: str) -> tuple[Path, int]:
     return Path(file), int(index or 0)
 
 
-@cache
-def cmap(path: Path, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
+_CMAPS: dict[tuple[Path, int], frozenset[int]] = {}
 
-    with TTFont(str(path), fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
+
+def cmap(path: Path, index: int, cache: Path | None = None) -> frozenset[int]:
+    """The characters a face maps (its best cmap), kept for the process; with ``cache`` (the project's
+    cache folder), also on disk by the font file's path, size, time and inode and fontTools' version: a
+    CJK face's cmap takes about half a second of CPU to read."""
+    found = _CMAPS.get((path, index))
+    if found is not None:
+        return found
+    record = None
+    if cache is not None:
+        from importlib.metadata import version
+
+        st = path.stat()
+        ident = f"{path}|{index}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}|{version('fonttools')}"
+        record = cache / "cmaps" / (hashlib.sha256(ident.encode()).hexdigest()[:32] + ".json")
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            found = frozenset(c for a, b in data["ranges"] for c in range(a, b + 1))
+        except (OSError, ValueError, KeyError, TypeError):
+            found = None
+    if found is None:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(str(path), fontNumber=index, lazy=True) as font:
+            found = frozenset(font.getBestCmap() or {})
+        if record is not None:
+            from .. import atomic
+
+            atomic.write_bytes(record, json.dumps({"ranges": _ranges(found)}).encode())
+    _CMAPS[(path, index)] = found
+    return found
+
+
+def _ranges(codes: frozenset[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for c in sorted(codes):
+        if out and out[-1][1] == c - 1:
+            out[-1] = (out[-1][0], c)
+        else:
+            out.append((c, c))
+    return out
 
 
 _IGNORED = {0x09, 0x0A, 0x0D, 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF}
 
 
-def missing_glyphs(text: str, faces: tuple[Face, ...]) -> list[str]:
-    """Characters of ``text`` that no face of the stack can set."""
-    maps = [cmap(*face.file()) for face in faces]
+def missing_glyphs(text: str, faces: tuple[Face, ...], cache: Path | None = None) -> list[str]:
+    """Characters of ``text`` that no face of the stack can set (``cache``: see :func:`cmap`)."""
+    maps = [cmap(*face.file(), cache) for face in faces]
     return sorted(ch for ch in set(text) if ord(ch) not in _IGNORED and not any(ord(ch) in m for m in maps))
 
 
-def glyph_gate(texts: dict[str, str], faces: tuple[Face, ...], edition: str, roots: list[Path]) -> None:
+def glyph_gate(texts: dict[str, str], faces: tuple[Face, ...], edition: str, roots: list[Path],
+               cache: Path | None = None) -> None:
     """Fail with every character the faces cannot set, located in the sources or catalogues.
 
     ``texts`` maps a label to text; ``roots`` are searched for the lines that contain each character.
     """
     problems = []
-    for ch in missing_glyphs("".join(texts.values()), faces):
+    for ch in missing_glyphs("".join(texts.values()), faces, cache):
         where = list(_find(ch, roots)) or [Location(edition)]
         for loc in where[:3]:
             problems.append(Problem(loc, Severity.ERROR,

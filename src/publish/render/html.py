@@ -45,11 +45,19 @@ def interface_translations(cache: Path, locale: str) -> SafeLabels:
         return SafeLabels(Translations(fp, domain=INTERFACE_DOMAIN), INTERFACE_LAYOUT.catalogue(locale, INTERFACE))
 
 
-def environment(translations: NullTranslations | SafeLabels, theme: Theme | None = None) -> jinja2.Environment:
-    """Templates from the theme's folders first (overriding the toolkit's by name), then the toolkit's."""
+def environment(translations: NullTranslations | SafeLabels, theme: Theme | None = None,
+                cache: Path | None = None) -> jinja2.Environment:
+    """Templates from the theme's folders first (overriding the toolkit's by name), then the toolkit's;
+    with ``cache`` (the project's cache folder), compiled templates are kept there (Jinja2's bytecode
+    cache, by each template's name, file and source; every environment made here compiles alike)."""
     dirs = [str(d) for d in theme.template_dirs] if theme else [str(TEMPLATES)]
+    compiled = None
+    if cache is not None:
+        folder = cache / "jinja" / jinja2.__version__
+        folder.mkdir(parents=True, exist_ok=True)
+        compiled = jinja2.FileSystemBytecodeCache(str(folder))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(dirs),
+        loader=jinja2.FileSystemLoader(dirs), bytecode_cache=compiled,
         autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
     )
@@ -90,7 +98,7 @@ def render_html(sources: Sources, edition: Edition, localizers: list[Localizer],
         if p.source.updated:
             dates[p.id] = format_date(date.fromisoformat(p.source.updated), "long", locale=locale)
     labels = interface_translations(cache, locale)
-    env = environment(labels, theme)
+    env = environment(labels, theme, cache)
     built = build_date or date.today()
     html = env.get_template("book.html.j2").render(
         book=view, edition=edition, lang=bcp47(locale), isbns=sorted(edition.isbn.items()),

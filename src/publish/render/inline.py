@@ -80,27 +80,45 @@ def punctuate(html: str, *, centered: bool = False) -> str:
     return "".join(parts)
 
 
+_PAIRED = re.compile(f"[{re.escape(CLOSING + OPENING)}]{{2,}}")
+_QUOTES = re.compile("[“‘”’]")
+
+
 def _punctuate_text(text: str, centered: bool) -> str:
-    marks = CLOSING + OPENING
+    """One text (no tags) with its marks made: the few places that take one are found by regex (most
+    Chinese text has no adjacent pair and no quote), the rest of the text is copied as it is."""
     halt: set[int] = set()
-    for i in range(len(text) - 1):
-        a, b = text[i], text[i + 1]
-        if a in marks and b in marks:
+    for run in _PAIRED.finditer(text):
+        for i in range(run.start(), run.end() - 1):
+            a, b = text[i], text[i + 1]
             if centered and a in CENTERED and b in CENTERED:
                 continue
             if a in CLOSING and not (centered and a in CENTERED):
                 halt.add(i)
             elif b in OPENING or centered:
                 halt.add(i + 1)
-    out = []
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "“‘" and prev and not prev.isspace() and prev not in OPENING:
+    before: set[int] = set()
+    after: set[int] = set()
+    for q in _QUOTES.finditer(text):
+        i = q.start()
+        if text[i] in "“‘":
+            prev = text[i - 1] if i else ""
+            if prev and not prev.isspace() and prev not in OPENING:
+                before.add(i)
+        elif i + 1 < len(text) and _HAN.match(text[i + 1]):
+            after.add(i)
+    if not (halt or before or after):
+        return text
+    out, last = [], 0
+    for i in sorted(halt | before | after):
+        out.append(text[last:i])
+        if i in before:
             out.append("<wbr>")
-        out.append(f'<span class="halt">{ch}</span>' if i in halt else ch)
-        if ch in "”’" and nxt and _HAN.match(nxt):
+        out.append(f'<span class="halt">{text[i]}</span>' if i in halt else text[i])
+        if i in after:
             out.append("<wbr>")
+        last = i + 1
+    out.append(text[last:])
     return "".join(out)
 
 

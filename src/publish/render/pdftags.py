@@ -9,6 +9,9 @@ the file is written (no WeasyPrint internals).
   are real content: each is put back into its parent's child list, in page order.
 - A list item's Div (the bilingual edition's pair of texts) becomes the LBody PDF/UA wants (Matterhorn
   09-005: LI holds Lbl and LBody).
+- A Div whose one child is a Div holding only structure elements is one group: the inner Div goes and its
+  children are the outer one's. The bilingual pairs are laid out as two-cell tables (the theme's CSS), and
+  WeasyPrint tags the table's anonymous row group and row as Divs: Div > Div > Div > P, P becomes Div > P, P.
 
 :mod:`publish.release.matterhorn` checks the result.
 """
@@ -28,7 +31,7 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
     given the open file before it is saved (another change in the same pass)."""
     import pikepdf
 
-    done = {"artifacts": 0, "reattached": 0, "lbody": 0}
+    done = {"artifacts": 0, "reattached": 0, "folded": 0, "lbody": 0}
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         if also is not None:
             also(pdf)
@@ -55,6 +58,7 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
             marks = furniture.get(tuple(page.objgen))  # type: ignore[arg-type]
             if marks:
                 done["artifacts"] += _artifacts(pdf, page, marks)
+        done["folded"] = _fold_divs(tree)
         done["lbody"] = _lbody(items)
         # the streams rewritten here compressed, WeasyPrint's left as they are
         pdf.save(path, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
@@ -193,6 +197,38 @@ def _artifacts_parsed(pdf: Any, page: Any, marks: set[int]) -> int:  # noqa: ANN
     if changed:
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
     return changed
+
+
+OWN_KEYS = {"/Type", "/S", "/P", "/K", "/Pg"}
+"""What an anonymous Div has: anything more (/A, /Lang, /Alt, /ActualText, /ID, /T, /C) keeps it."""
+
+
+def _fold_divs(tree: Any) -> int:  # noqa: ANN401
+    """Fold each Div whose only child is a bare Div of structure elements into that child's place (see the
+    module's docstring). The inner Div owns no marked content, so the ParentTree never names it."""
+    import pikepdf
+
+    folded = 0
+    todo = list(_kids(tree))
+    seen: set[tuple[int, int]] = set()
+    while todo:
+        node = todo.pop()
+        if not _is_elem(node) or node.objgen in seen:
+            continue
+        seen.add(node.objgen)
+        while str(node.get("/S")) == "/Div":
+            kids = _kids(node)
+            inner = kids[0] if len(kids) == 1 else None
+            if (inner is None or not _is_elem(inner) or str(inner.get("/S")) != "/Div"
+                    or set(inner.keys()) - OWN_KEYS or not all(_is_elem(k) for k in _kids(inner))):
+                break
+            grandchildren = _kids(inner)
+            for child in grandchildren:
+                child.P = node
+            node.K = pikepdf.Array(grandchildren)
+            folded += 1
+        todo += _kids(node)
+    return folded
 
 
 def _lbody(items: list[Any]) -> int:  # noqa: ANN401

@@ -103,22 +103,8 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> Cut:
         pending.append((late, None, 0))
     pages_of: dict[int, list[int]] = {}
     for number, el, offset in sorted(pending, key=lambda p: -p[0]):   # last first: offsets stay valid
-        if el is None:
-            kept[-1].append(marker(number))
-            owner = kept[-1]
-        elif (heading := _heading_of(el, parent_of)) is not None and id(heading) in parent_of:
-            parent = parent_of[id(heading)]     # in front of the heading, never inside it
-            mark = marker(number)
-            kids = list(parent)
-            at = kids.index(heading)
-            while at and kids[at - 1].get(EPUB_TYPE) == "pagebreak" and not (kids[at - 1].tail or "").strip():
-                at -= 1                         # before the later pages' markers placed there already
-            parent.insert(at, mark)
-            parent_of[id(mark)] = parent
-            owner = owner_of[id(el)]
-        else:
-            insert_at(el, offset, marker(number))
-            owner = owner_of[id(el)]
+        place_marker(number, el, offset, kept[-1], parent_of)
+        owner = kept[-1] if el is None else owner_of[id(el)]
         pages_of.setdefault(id(owner), []).append(number)
     out: list[Chapter] = []
     for el in kept:
@@ -135,6 +121,25 @@ def chapters(html: str, starts: Sequence[PageStart | None]) -> Cut:
             if isinstance(node.tag, str) and node.get("lang"):
                 node.set(XML_LANG, node.get("lang", ""))
     return Cut(root, out, tuple(sorted(toc_pages)))
+
+
+def place_marker(number: int, el: ET.Element | None, offset: int, last: ET.Element,
+                 parent_of: dict[int, ET.Element]) -> None:
+    """Page ``number``'s marker before the non-space character ``offset`` of ``el``'s own text, in front of
+    the heading ``el`` is in (never inside it), or at the end of ``last`` when the page has no text."""
+    if el is None:
+        last.append(marker(number))
+    elif (heading := _heading_of(el, parent_of)) is not None and id(heading) in parent_of:
+        parent = parent_of[id(heading)]     # in front of the heading, never inside it
+        mark = marker(number)
+        kids = list(parent)
+        at = kids.index(heading)
+        while at and kids[at - 1].get(EPUB_TYPE) == "pagebreak" and not (kids[at - 1].tail or "").strip():
+            at -= 1                         # before the later pages' markers placed there already
+        parent.insert(at, mark)
+        parent_of[id(mark)] = parent
+    else:
+        insert_at(el, offset, marker(number))
 
 
 def _heading_of(el: ET.Element, parent_of: dict[int, ET.Element]) -> ET.Element | None:
