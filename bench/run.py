@@ -145,6 +145,10 @@ def release_full(work: Path, env: dict[str, str]) -> dict[str, object]:
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     data = json.loads(report.read_text(encoding="utf-8"))
     validators = data["validators"]
+    # processes the release's children did not reap (Chromium's zygotes go to init): missing from the release's
+    # own usage as from the validator's; the meter adds them to the validator, here to the release
+    unreaped = sum(v.get("unreaped_cpu_s", 0.0) for v in validators.values())
+    cpu += unreaped
     validators_cpu = sum(v["cpu_s"] for v in validators.values())
     by_tool: dict[str, float] = {}
     for name, v in validators.items():   # "ghostscript (margins)" and the like under one tool
@@ -153,7 +157,7 @@ def release_full(work: Path, env: dict[str, str]) -> dict[str, object]:
     after_build = end_clock - data["marks"]["builds_done"]
     return {"release_full_s": round(wall, 2), "release_full_cpu_s": round(cpu, 2),
             "release_full_after_build_s": round(after_build, 2),
-            "validators_cpu_s": round(validators_cpu, 2),
+            "validators_cpu_s": round(validators_cpu, 2), "unreaped_cpu_s": round(unreaped, 2),
             "validators_cpu_share": round(validators_cpu / cpu, 3),
             "validators_wall_share": round(after_build / wall, 3),
             "jvms": validators.get("epubcheck", {}).get("processes", 0),

@@ -36,6 +36,9 @@ STANDARD = set("""Document Part Art Sect Div BlockQuote Caption TOC TOCI Index N
 L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP
 Warichu WT WP Figure Formula Form""".split())
 REAL_OPS = {"Tj", "TJ", "'", '"', "Do", "BI", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"}
+_OPERATORS = " ".join(sorted({"BDC", "BMC", "EMC", *REAL_OPS}))
+"""What :func:`_content` reads of a content stream: pikepdf parses the rest without making Python objects of it
+(most of a page is text state and positioning)."""
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def _content(page: Any, number: int, owned: set[Any]) -> Iterator[Failure]:  # n
 
     stack: list[str] = []        # "artifact" | "tagged" | "other" marked-content kinds, outermost first
     naked = nested_art = nested_tag = unowned = 0
-    for instruction in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page, _OPERATORS):   # only the operators looked at below
         operands, name = list(instruction.operands), str(instruction.operator)
         if name in ("BDC", "BMC"):
             tag = str(operands[0])

@@ -3,8 +3,11 @@
 The validators run in threads of the release process (pikepdf checks, Matterhorn, certification) and in
 child processes (EPUBCheck's JVM, Ace's Node and Chromium, Ghostscript, pdfcpu, poppler). A thread's
 CPU is its own clock (``time.thread_time``) over :func:`stage`; a child's is its ``wait4`` resource usage
-(user + system of the child and of every descendant it waited for: Chromium's processes are Node's
-children), taken when it is reaped by :class:`Popen`. Totals are per validator name, for the whole
+(user + system of the child and of every descendant it waited for), taken when it is reaped by
+:class:`Popen`. Descendants that are not reaped through the child are missing from that usage: Chromium's
+zygote processes outlive its browser and go to init, so Ace's server reports its tree's CPU as it ends and
+the difference is added (``unreaped_cpu_s``, :mod:`.servers`); a release's own ``RUSAGE_CHILDREN`` misses
+it the same way (bench/run adds it). Totals are per validator name, for the whole
 process; :func:`dump` writes them as JSON to the file ``PUBLISH_METER`` names (bench/run reads it). The
 figures never decide anything: they are measurements only.
 """
@@ -26,11 +29,15 @@ _totals: dict[str, dict[str, float]] = {}
 _marks: dict[str, float] = {}
 
 
-def _add(name: str, **amounts: float) -> None:
+def add(name: str, **amounts: float) -> None:
+    """Add ``amounts`` (``wall_s``, ``cpu_s``, ``calls``, ``processes``, ``unreaped_cpu_s``…) to ``name``'s totals."""
     with _lock:
         entry = _totals.setdefault(name, {"wall_s": 0.0, "cpu_s": 0.0, "calls": 0, "processes": 0})
         for key, value in amounts.items():
-            entry[key] += value
+            entry[key] = entry.get(key, 0) + value
+
+
+_add = add
 
 
 @contextmanager
@@ -65,7 +72,8 @@ class Popen(subprocess.Popen):  # type: ignore[type-arg]
         except ChildProcessError:
             return self.pid, 0
         if pid == self.pid:
-            _add(self.meter, cpu_s=usage.ru_utime + usage.ru_stime, wall_s=time.perf_counter() - self.started)
+            self.cpu_s = usage.ru_utime + usage.ru_stime
+            _add(self.meter, cpu_s=self.cpu_s, wall_s=time.perf_counter() - self.started)
         return pid, status
 
 

@@ -15,13 +15,17 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import cache as cache_mod
 from . import meter
-from .certify import Checked, certify_one
 from .servers import Servers
 from .validators import Report
+
+if TYPE_CHECKING:
+    # imported when an edition is validated: a release with every edition validated never loads the EPUB
+    # writer (and WeasyPrint) it imports
+    from .certify import Checked
 
 
 def wanted(entry: cache_mod.Entry) -> set[str]:
@@ -109,6 +113,8 @@ class Validation:
             self._validate(edition_id, key)
 
     def _validate(self, edition_id: str, key: str) -> None:
+        from .certify import certify_one
+
         entry = cache_mod.lookup(self.cache, key)
         assert entry is not None, edition_id
         copy = self.work / edition_id / f"{self.sources.book.id}-{edition_id}.epub"

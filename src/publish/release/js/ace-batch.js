@@ -13,7 +13,25 @@ const runner = require('@daisy/ace-axe-runner-puppeteer');
 
 logger.initLogger({ verbose: false, silent: true });
 
+// Ace's puppeteer runner opens a new tab for every content document (a renderer process started, the
+// document's fonts loaded, then the tab closed): here the same few tabs (as many as Ace checks at once) are
+// kept and each one navigates to its next document. What runs in a tab is unchanged: the same document
+// served the same way (file: XHTML as application/xhtml+xml, http(s) refused), the same scripts, Ace's
+// own evaluation; a navigation starts a fresh document and JavaScript world, so nothing is carried over.
+// tests/release/test_servers.py compares the reports with `ace` run on its own.
+const utils = require('@daisy/puppeteer-utils');
+const puppeteer = require('puppeteer');   // the module Ace's runner launches its browser with
+const fs = require('fs');
+
+let browser = null;
+const launch = puppeteer.launch;
+puppeteer.launch = async function (...args) {   // the runner's own launch (its options), its browser kept here
+  browser = await launch.apply(this, args);
+  return browser;
+};
+
 let launched = false;
+const idle = [];
 const shared = Object.create(runner);
 shared.launch = async function () {
   if (!launched) {
@@ -22,7 +40,81 @@ shared.launch = async function () {
   }
 };
 shared.close = async function () {};   // kept open for the next file
-shared.run = runner.run.bind(runner);
+
+async function tab() {
+  if (idle.length) return idle.pop();
+  const page = await browser.newPage();
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {   // as Ace's runner serves a document and its resources
+    const url = request.url();
+    if (url && /^https?:\/\//.test(url)) {
+      request.abort();
+      return;
+    }
+    if (request.resourceType() === 'document' && url && /^file:\//.test(url) && /\.html?$/.test(url)) {
+      try {
+        fs.readFile(new URL(url), 'utf8', (err, xhtml) => {
+          if (err) {
+            request.continue();
+            return;
+          }
+          request.respond({ status: 200, contentType: 'application/xhtml+xml', body: xhtml });
+        });
+        return;
+      } catch (ex) {
+        // as Ace's runner: continue
+      }
+    }
+    request.continue();
+  });
+  return page;
+}
+
+shared.run = async function (url, scripts, scriptContents) {
+  const page = await tab();
+  let results;
+  try {
+    await page.goto(url);
+    await utils.addScriptContents(scriptContents, page);
+    await utils.addScripts(scripts, page);
+    results = await page.evaluate(() => new Promise((resolve, reject) => {
+      /* eslint-disable */
+      try {
+        window.tryAceAxe = () => {
+          if (!window.daisy || !window.daisy.ace || !window.daisy.ace.run || !window.daisy.ace.createReport || !window.axe) {
+            window.tryAceAxeN++;
+            if (window.tryAceAxeN < 15) {
+              setTimeout(window.tryAceAxe, 400);
+              return;
+            }
+            reject("window.tryAceAxe " + window.tryAceAxeN);
+            return;
+          }
+          window.daisy.ace.run((err, res) => {
+            if (err) {
+              reject(err);
+              return;
+            }
+            resolve(res);
+          });
+        };
+        window.tryAceAxeN = 0;
+        window.tryAceAxe();
+      } catch (exc) {
+        reject(exc);
+      }
+      /* eslint-enable */
+    }));
+  } catch (err) {
+    try {
+      await page.close();   // a tab that failed is not used again
+    } catch (_e) {}
+    throw err;
+  }
+  await page.goto('about:blank');   // the document is let go of while the tab waits
+  idle.push(page);
+  return results;
+};
 
 async function main() {
   const lines = readline.createInterface({ input: process.stdin, terminal: false });
@@ -35,8 +127,47 @@ async function main() {
       process.stdout.write('error ' + String(err && err.message ? err.message : err).replace(/\n/g, ' ') + '\n');
     }
   }
-  if (launched) await runner.close();
+  if (launched) {
+    process.stdout.write(`cpu ${ownCpu()} ${treeCpu()}\n`);
+    await runner.close();
+  }
   process.exit(0);
+}
+
+// For the release's meter (publish.release.meter): Chromium's processes are not all reaped through Node
+// (its zygotes outlive the browser and go to init), so their CPU would be missing from Node's wait4 usage.
+// Before the browser closes, the CPU of every live process under this one (each one's own time and that of
+// the children it reaped: nothing counted twice), and Node's own; in seconds. Linux only (else 0).
+function ownCpu() {
+  const used = process.cpuUsage();
+  return ((used.user + used.system) / 1e6).toFixed(3);
+}
+
+function treeCpu() {
+  const parent = {};
+  const time = {};
+  const ticks = 100;   // USER_HZ: 100 on every Linux the toolkit runs on
+  try {
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^[0-9]+$/.test(name)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        parent[name] = fields[1];
+        time[name] = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      } catch (_e) {}   // a process that just ended
+    }
+  } catch (_e) {
+    return '0';
+  }
+  const me = String(process.pid);
+  let total = 0;
+  for (const pid of Object.keys(time)) {
+    let up = parent[pid];
+    for (let depth = 0; up && up !== me && depth < 64; depth++) up = parent[up];
+    if (up === me) total += time[pid];
+  }
+  return (total / ticks).toFixed(3);
 }
 
 // a release stopped early (or its process gone: the server gets SIGTERM) closes the browser before Node
