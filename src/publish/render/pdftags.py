@@ -12,6 +12,11 @@ the file is written (no WeasyPrint internals).
 - A Div whose one child is a Div holding only structure elements is one group: the inner Div goes and its
   children are the outer one's. The bilingual pairs are laid out as two-cell tables (the theme's CSS), and
   WeasyPrint tags the table's anonymous row group and row as Divs: Div > Div > Div > P, P becomes Div > P, P.
+- A Span with nothing of its own (no /Lang, /ActualText, /Alt, attributes: WeasyPrint makes one for each
+  text box) gives its marked content to its parent: the parent's child list takes the Span's MCIDs in its
+  place, and the page's ParentTree entries name the parent. About 70 elements a page fewer (the sample's
+  zh-Hans: 4,453 Spans, 4,238 of them bare), which every reader of the file holds in memory (qpdf: ~1.8 KB
+  an element; a 1,100-page book's assembly held ~236 MB of structure elements).
 
 :mod:`publish.release.matterhorn` checks the result.
 """
@@ -31,7 +36,7 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
     given the open file before it is saved (another change in the same pass)."""
     import pikepdf
 
-    done = {"artifacts": 0, "reattached": 0, "folded": 0, "lbody": 0}
+    done = {"artifacts": 0, "reattached": 0, "folded": 0, "spans": 0, "lbody": 0}
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         if also is not None:
             also(pdf)
@@ -59,6 +64,7 @@ def repair(path: Path, *, also: Callable[[Any], None] | None = None) -> dict[str
             if marks:
                 done["artifacts"] += _artifacts(pdf, page, marks)
         done["folded"] = _fold_divs(tree)
+        done["spans"] = _fold_spans(pdf, tree)
         done["lbody"] = _lbody(items)
         # the streams rewritten here compressed, WeasyPrint's left as they are
         pdf.save(path, deterministic_id=True, compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none)
@@ -229,6 +235,66 @@ def _fold_divs(tree: Any) -> int:  # noqa: ANN401
             folded += 1
         todo += _kids(node)
     return folded
+
+
+def _fold_spans(pdf: Any, tree: Any) -> int:  # noqa: ANN401
+    """Give each bare Span's marked content to its parent (see the module's docstring); innermost first, so a
+    bare Span in a bare Span ends in the first parent that stays. Only with WeasyPrint's flat ParentTree
+    (``/Nums``) and a Span whose children are all MCIDs of its own page; anything else is left as it is."""
+    import pikepdf
+
+    parent_tree = tree.get("/ParentTree")
+    nums = parent_tree.get("/Nums") if parent_tree is not None else None
+    if nums is None or "/Kids" in parent_tree:
+        return 0
+    entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+    keys = {page.objgen: int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj}
+    order: list[Any] = []     # every element, each before its descendants
+    todo, seen = list(_kids(tree)), set()
+    while todo:
+        node = todo.pop()
+        if _is_elem(node) and node.objgen not in seen:
+            seen.add(node.objgen)
+            order.append(node)
+            todo += _kids(node)
+    folded = 0
+    for node in reversed(order):      # descendants first
+        kids = _kids(node)
+        if not any(_is_elem(k) and k.get("/S") == "/Span" for k in kids):
+            continue
+        out, changed = [], False
+        for kid in kids:
+            mine = _bare_span_content(kid, keys, entries)
+            if mine is None:
+                out.append(kid)
+                continue
+            page, mcids = mine
+            same_page = node.get("/Pg") is not None and node.Pg.objgen == page.objgen
+            for mcid in mcids:
+                out.append(mcid if same_page else pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=mcid))
+                entries[keys[page.objgen]][mcid] = node
+            changed = True
+            folded += 1
+        if changed:
+            node.K = pikepdf.Array(out)
+    return folded
+
+
+def _bare_span_content(kid: Any, keys: dict, entries: dict) -> tuple[Any, list[int]] | None:  # noqa: ANN401
+    """(page, MCIDs) of a Span with nothing of its own whose children are MCIDs on its page, else None."""
+    import pikepdf
+
+    if not _is_elem(kid) or kid.get("/S") != "/Span" or set(kid.keys()) - OWN_KEYS or kid.get("/Pg") is None:
+        return None
+    page = kid.Pg
+    row = entries.get(keys.get(page.objgen, -1))
+    mcids = _kids(kid)
+    if row is None or not mcids or not all(isinstance(m, int) and not isinstance(m, bool) for m in mcids):
+        return None
+    if not all(0 <= int(m) < len(row) and isinstance(row[int(m)], pikepdf.Dictionary)
+               and row[int(m)].objgen == kid.objgen for m in mcids):
+        return None    # the ParentTree does not name this Span for its content: not ours to rewire
+    return page, [int(m) for m in mcids]
 
 
 def _lbody(items: list[Any]) -> int:  # noqa: ANN401
