@@ -121,6 +121,17 @@ def write_bytes(target: Path, data: bytes, mode: int | None = None, *, point: st
         replace(tmp, target, mode)
 
 
+def write_record(target: Path, data: bytes) -> None:
+    """A cache record (a parse, a font's cmap): written whole or not at all, best effort (a read-only or
+    full cache only means the next run works it out again). Its checkpoint is "cache-record", not
+    "temporary-file": records are written in the parent before any layout, and the interruption tests
+    stop at "temporary-file" inside an edition's render."""
+    try:
+        write_bytes(target, data, point="cache-record")
+    except OSError:
+        pass
+
+
 def temporary_folder_beside(target: Path) -> Path:
     """A new empty folder beside ``target`` for :func:`replace_folder`; swept if its process dies."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -158,18 +158,12 @@ def _remember(cache: Path, doc: YamlDocument, text: str) -> None:
     """Keep a parse that found no problem, as JSON (plain data and the location tables); best effort."""
     import json
 
-    from .atomic import write_bytes
+    from .atomic import write_record
 
     target, key = _memo(cache, doc, text)
     record = {"key": key, "data": doc.data, "values": [[list(k), list(v)] for k, v in doc.values.items()],
               "keys": [[list(k), list(v)] for k, v in doc.keys.items()]}
-    try:
-        # a cache record, written before any output: not the "temporary-file" moment the interruption tests
-        # stop at (inside an edition's render)
-        write_bytes(target, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                    point="source-record")
-    except OSError:
-        pass   # a read-only or full cache: the next run parses again
+    write_record(target, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def _remembered(cache: Path, doc: YamlDocument, text: str) -> YamlDocument | None:

@@ -163,12 +163,7 @@ def cmap(path: Path, index: int, cache: Path | None = None) -> frozenset[int]:
         if record is not None:
             from .. import atomic
 
-            # a cache record, written in the parent before any layout: not the "temporary-file" moment the
-            # interruption tests stop at (inside an edition's render)
-            try:
-                atomic.write_bytes(record, json.dumps({"ranges": _ranges(found)}).encode(), point="cache-record")
-            except OSError:
-                pass   # a read-only or full cache: the next run reads the font again
+            atomic.write_record(record, json.dumps({"ranges": _ranges(found)}).encode())
     _CMAPS[(path, index)] = found
     return found
 
