@@ -81,6 +81,11 @@ def _prefix(target: Path) -> str:
     return f".{target.name}.p{os.getpid()}-"
 
 
+def own_prefix(target: Path) -> str:
+    """How this process's temporary files and folders beside ``target`` begin (a glob-safe prefix)."""
+    return _prefix(target)
+
+
 @contextlib.contextmanager
 def temporary_beside(target: Path, suffix: str = "", point: str = "temporary-file") -> Iterator[Path]:
     """A temporary path in ``target``'s folder (same file system), removed unless consumed; ``point`` names

@@ -130,11 +130,14 @@ class Tasks:
 def scratch_folder(project: Project) -> Iterator[str]:
     """Temporary files live in the project's cache (same file system as the cache: renames are atomic),
     in a folder named with our pid, so the next run removes it if this one is killed."""
-    folder = atomic.temporary_folder_beside(project.cache / "tmp" / "build")
+    target = project.cache / "tmp" / "build"
     try:
-        yield str(folder)
+        yield str(atomic.temporary_folder_beside(target))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        # by its name, ours (this pid's): a Ctrl-C just after the folder was made and before it was handed back
+        # still finds it (CI once saw one left at start-up)
+        for folder in target.parent.glob(f"{atomic.own_prefix(target)}*.tmp-dir"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def place(source: Path, target: Path) -> None:
