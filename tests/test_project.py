@@ -194,6 +194,8 @@ def test_parts_are_auto_by_default_and_the_environment_may_force_either(tmp_path
     (tmp_path / "publish.toml").write_text("[project]\n", encoding="utf-8")
     auto = load_project(tmp_path)
     assert auto.parts is None and not in_parts(auto, AUTO_PARTS - 1) and in_parts(auto, AUTO_PARTS)
+    # a bilingual edition prints every profile twice: half as many profiles make as long an edition
+    assert in_parts(auto, AUTO_PARTS // 2, languages=2) and not in_parts(auto, AUTO_PARTS // 2 - 1, languages=2)
     (tmp_path / "publish.toml").write_text("[defaults]\nparts = false\n", encoding="utf-8")
     whole = load_project(tmp_path)
     assert whole.parts is False and not in_parts(whole, 100)

@@ -152,7 +152,7 @@ class _Run:
                 self._add_epub(e)   # the page-list from the cached layout
             self._finished(e)
             return
-        split = in_parts(self.project, len(self.sources.profiles))
+        split = in_parts(self.project, len(self.sources.profiles), len(edition.locales))
         part_job = _parts(p, self.sources, self.theme, pdf, printed, e.folder, split)
         if part_job is not None:   # laid out in parts (publish.render.partbuild), in the same pool
             from .render import partbuild
@@ -269,7 +269,8 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
     with scratch_folder(project) as tmp:
         folders = {Path(tmp) / plan.edition.id for plan in plans}
         # one edition laid out whole: its tasks wait for one another (a pool would only add its cost)
-        jobs = options.jobs if len(plans) > 1 or in_parts(project, len(sources.profiles)) else 1
+        jobs = options.jobs if len(plans) > 1 or in_parts(project, len(sources.profiles),
+                                                          len(plans[0].edition.locales)) else 1
         if jobs > 1:
             _engine()
         with workers(jobs, folders) as pool:
@@ -283,16 +284,18 @@ def render_missing(project: Project, sources: Sources, theme: Theme, plans: list
         raise RenderError(run.errors)
 
 
-def in_parts(project: Project, profiles: int) -> bool:
-    """The project's ``parts`` setting (publish.toml ``[defaults]``; "auto": from
-    :data:`publish.project.AUTO_PARTS` profiles), unless ``PUBLISH_PARTS=on|off`` says otherwise (bench/scale
-    and the tests compare the two paths in one run)."""
+def in_parts(project: Project, profiles: int, languages: int = 1) -> bool:
+    """Whether an edition of ``profiles`` profiles printed in ``languages`` languages is laid out in parts: the
+    project's ``parts`` setting (publish.toml ``[defaults]``; "auto": from :data:`publish.project.AUTO_PARTS`
+    profiles' worth of text, a bilingual edition's profiles counting twice), unless ``PUBLISH_PARTS=on|off``
+    says otherwise (bench/scale and the tests compare the two paths in one run). By the edition's size, never by
+    the number of workers: the same sources give the same bytes at any ``--jobs``."""
     from .project import AUTO_PARTS
 
     forced = os.environ.get("PUBLISH_PARTS", "").lower()
     if forced in ("on", "off"):
         return forced == "on"
-    return profiles >= AUTO_PARTS if project.parts is None else project.parts
+    return profiles * languages >= AUTO_PARTS if project.parts is None else project.parts
 
 
 def _parts(p: Prepared, sources: Sources, theme: Theme, pdf: Path | None, printed: Path | None,
