@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import gc
 from concurrent.futures import Executor
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import Location, Problem, RenderError
+from .heap import give_back
 from .pagemap import PageStart
 from .partkeys import Laid, Setup, cached, layout_digest, part_key
 from .partlayout import FIXED_STAMP, forget, sheet_html
@@ -177,26 +177,15 @@ def _assemble(pieces: list[tuple[Any, ...]], sheet: Path, target: Path, setup: S
 
     forget(setup)   # the edition's parts are all laid out
     gc.collect()
-    _give_back()
+    give_back()
     pages = assemble([Piece(*p) for p in pieces], sheet, target, setup.fmt, html, modified, cover=cover)
     printed = None
     if print_target is not None:
         from ..prepress.derive import derive_print
 
         printed = derive_print(target, print_target, printer, cover_pages=cover).pages
-    _give_back()
+    give_back()
     return pages, printed
-
-
-def _give_back() -> None:
-    """Return the heap freed so far to the system. glibc keeps it otherwise: the assembly holds the object graph
-    of the whole book (~290 MB for 1,070 Chinese pages), garbage once the files are written, and the process
-    (the parent at ``--jobs 1``) would keep that high-water mark under the next edition's assembly and EPUB, which
-    then take new memory instead (measured at 100 profiles: 557 → 389 MB for the EPUB after it)."""
-    import ctypes
-
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _memo_key(job: EditionJob) -> str:

@@ -35,7 +35,15 @@ def kind_css(setup: Setup, kind: str) -> str:
 
 def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime, timeout: int = 600) -> Laid:
     """Lay ``html`` out and write it to ``target`` (a worker's job): tagged as the format wants, not finished
-    (the print finish and the stable ids are the assembled file's)."""
+    (the print finish and the stable ids are the assembled file's). The collector is paused meanwhile, and the
+    laid-out document dropped before it resumes (:mod:`publish.render.heap`)."""
+    from .heap import collector_paused
+
+    with collector_paused():
+        return _lay_out(html, target, setup, kind, modified, timeout)
+
+
+def _lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime, timeout: int) -> Laid:
     from weasyprint import CSS, HTML
 
     from .. import atomic

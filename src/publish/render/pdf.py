@@ -25,6 +25,7 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .compact import compact_fonts
 from .fetcher import BookFetcher, Refused
+from .heap import collector_paused
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
 from .weasy import cached_page_references, flate_level, inter_character, language_tags
@@ -245,7 +246,19 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
     """Lay ``html`` out once and write it to ``target`` atomically (``None``: lay out only); with
     ``print_target`` (``fmt`` digital), also the print PDF/X-4 for ``printer`` derived from the written
     file (:mod:`publish.prepress.derive`: no second layout). With ``page_map``, also say where each
-    page of the print edition begins (for the EPUB's page-list): the pages from the half-title on."""
+    page of the print edition begins (for the EPUB's page-list): the pages from the half-title on.
+    The collector is paused meanwhile (:mod:`publish.render.heap`); the laid-out document is dropped before
+    it resumes, so its objects are never scanned alive."""
+    with collector_paused():
+        return _render_pdf(html, target, fmt, trim=trim, extra_css=extra_css, roots=roots, base=base,
+                           modified=modified, theme=theme, timeout=timeout, page_map=page_map,
+                           print_target=print_target, printer=printer)
+
+
+def _render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
+                base: Path, modified: datetime, theme: Theme, timeout: int, page_map: bool, print_target: Path | None,
+                printer: PrinterProfile) -> Rendered:
+    """:func:`render_pdf`'s work, in a frame of its own: its locals (the laid-out document) go when it returns."""
     from weasyprint import CSS, HTML
 
     fetcher = BookFetcher([*roots, *theme.roots, assets.ICC, *FONT_DIRS])
