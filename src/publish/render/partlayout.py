@@ -48,7 +48,7 @@ def _lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetim
 
     from .. import atomic
     from .fetcher import BookFetcher, Refused
-    from .pdf import DOCUMENT_CSS, FONT_DIRS, STYLES, _captured, _raise_logged, _time_bound
+    from .pdf import DOCUMENT_CSS, FONT_DIRS, STYLES, _captured, _parsed, _raise_logged, _time_bound, theme_sheets
     from .pdftags import repair as repair_tags
     from .weasy import (
         cached_page_references,
@@ -72,9 +72,7 @@ def _lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetim
             page_css = fmt.page_css(setup.trim) + kind_css(setup, kind)
             page = _parsed(("string", page_css, str(STYLES), tuple(fetcher.roots)),
                            lambda: CSS(string=page_css, url_fetcher=fetcher, base_url=str(STYLES) + "/"))
-            first, *rest = (_parsed(("file", str(path), _stamp(path), tuple(fetcher.roots)),
-                                    lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
-                            for path in setup.theme.stylesheets)
+            first, *rest = theme_sheets(setup.theme, fetcher)
             source = HTML(string=html, base_url=str(setup.base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=[first, page, *rest], font_config=_font_config(setup))
             _raise_logged(log.messages, shown)
@@ -96,20 +94,6 @@ def _lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetim
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
     return Laid(target, len(document.pages), anchors, blanks, starts)
-
-
-_SHEETS: dict[tuple[Any, ...], Any] = {}
-"""The stylesheets parsed in this process (WeasyPrint ``CSS`` objects, read-only once parsed): every part of an
-edition is laid out with the same ones, a worker lays out many parts."""
-
-
-def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
-    sheet = _SHEETS.get(key)
-    if sheet is None:
-        if len(_SHEETS) > 64:
-            _SHEETS.clear()
-        sheet = _SHEETS[key] = parse()
-    return sheet
 
 
 def _font_config(setup: Setup) -> Any:  # noqa: ANN401
@@ -135,16 +119,11 @@ def forget(setup: Setup) -> None:
     """Drop what this process keeps for laying out the parts of the edition ``setup`` is for (its font
     configuration, its page set-up's stylesheets; the theme's files stay, other editions share them): called when
     the edition is assembled, as no part of it is laid out after that (~35 MB for a Chinese edition)."""
+    from .pdf import _SHEETS
+
     _FONTS.pop((setup.digest, setup.css), None)
     for key in [k for k in _SHEETS if k[0] == "string" and setup.css in k[1]]:
         del _SHEETS[key]
-
-
-def _stamp(path: Path) -> tuple[int, int, str]:
-    """A stylesheet file as its cache key sees it: size, mtime and its content's digest."""
-    data = path.read_bytes()
-    info = path.stat()
-    return info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()
 
 
 def job(html: str, key: str, cache: Path, setup: Setup, kind: str, modified: datetime) -> Laid:

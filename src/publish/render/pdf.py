@@ -279,7 +279,7 @@ def _render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, e
             page = CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher, base_url=str(STYLES) + "/")
             # the default theme, then the page set-up, then a project theme's and the book's own sheets:
             # their @page rules (another margin, another folio) win
-            first, *rest = (CSS(filename=str(path), url_fetcher=fetcher) for path in theme.stylesheets)
+            first, *rest = theme_sheets(theme, fetcher)
             sheets = [first, page, *rest]
             source = HTML(string=html, base_url=str(base) + "/", url_fetcher=fetcher)
             document = source.render(stylesheets=sheets)
@@ -306,6 +306,36 @@ def _render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, e
             raise RenderError([Problem(Location(shown), Severity.ERROR, f"{exc.reason}: {exc.url}",
                                        "render.fetch")]) from None
     return Rendered(pages, starts, printed)
+
+
+_SHEETS: dict[tuple[Any, ...], Any] = {}
+"""The stylesheets parsed in this process (WeasyPrint ``CSS`` objects, read-only once parsed): every edition, cover
+wrap and part is laid out with the theme's, a worker lays out many parts (30 ms a parse of the default theme)."""
+
+
+def _parsed(key: tuple[Any, ...], parse: Any) -> Any:  # noqa: ANN401
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        if len(_SHEETS) > 64:
+            _SHEETS.clear()
+        sheet = _SHEETS[key] = parse()
+    return sheet
+
+
+def _stamp(path: Path) -> tuple[int, int, str]:
+    """A stylesheet file as its cache key sees it: size, mtime and its content's digest."""
+    data = path.read_bytes()
+    info = path.stat()
+    return info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()
+
+
+def theme_sheets(theme: Theme, fetcher: BookFetcher) -> list[Any]:
+    """The theme's stylesheets, parsed once in this process for their content and the fetcher's roots."""
+    from weasyprint import CSS
+
+    return [_parsed(("file", str(path), _stamp(path), tuple(fetcher.roots)),
+                    lambda path=path: CSS(filename=str(path), url_fetcher=fetcher))
+            for path in theme.stylesheets]
 
 
 def cover_pages(pages: list[Any]) -> int:  # noqa: ANN401 - weasyprint.Page objects
