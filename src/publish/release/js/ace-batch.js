@@ -25,8 +25,18 @@ const fs = require('fs');
 
 let browser = null;
 const launch = puppeteer.launch;
-puppeteer.launch = async function (...args) {   // the runner's own launch (its options), its browser kept here
-  browser = await launch.apply(this, args);
+// One renderer process for every document: without these flags Chromium starts a renderer for each file: URL a
+// tab navigates to (site isolation treats every file as an origin of its own), and each new renderer compiles
+// Ace's and axe's scripts afresh. Measured on the sample's en and zh-Hans EPUBs (22 documents): Chromium's CPU
+// 17.1 -> 14.4 s, Node's 2.4 -> 2.1 s, the same report.json. Nothing crosses between the documents (each
+// navigation is a fresh document and JavaScript world; http(s) requests are refused below): isolation between
+// sites protects nothing here, every document is a file of the EPUB under test.
+const ONE_RENDERER = ['--disable-features=site-per-process,IsolateOrigins', '--disable-site-isolation-trials',
+  '--renderer-process-limit=1'];
+puppeteer.launch = async function (options, ...rest) {   // the runner's own launch (its options), its browser kept here
+  const own = Object.assign({}, options || {});
+  own.args = [...(own.args || []), ...ONE_RENDERER];
+  browser = await launch.call(this, own, ...rest);
   return browser;
 };
 
