@@ -253,3 +253,20 @@ def test_parses_kept_in_the_cache_give_the_same_sources_and_follow_every_edit(mi
     for path in kept:
         path.write_bytes(b'{"key": ')                                 # damaged: parsed again, same result
     assert load_book(minimal, cache).documents == load_book(minimal).documents
+
+
+def test_a_kept_parse_serves_a_file_shown_by_another_name(tmp_path: Path) -> None:
+    """A build started from another folder shows each source by another relative path: the kept parse is used
+    (not parsed again) and its locations name the file as this run shows it."""
+    from publish.yamlsource import read_yaml
+
+    cache = tmp_path / "cache"
+    path = tmp_path / "p.yaml"
+    path.write_text("id: x\nname:\n  en: X\n", encoding="utf-8")
+    first = read_yaml(path, "books/b/p.yaml", cache)
+    (kept,) = (cache / "sources").glob("*.json")
+    stamp = kept.stat().st_mtime_ns
+    again = read_yaml(path, "../b/p.yaml", cache)
+    assert kept.stat().st_mtime_ns == stamp                         # read, not written again
+    assert again.data == first.data and again.values == first.values
+    assert str(again.locate(("name", "en"))) == "../b/p.yaml:3:7"
