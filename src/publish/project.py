@@ -33,11 +33,11 @@ FOLDERS = {
 AUTO_PARTS = 10
 """``parts = "auto"``: an edition of this many profiles' worth of text or more is laid out in parts, a bilingual
 edition's profiles counting twice (it prints each one in both languages: the sample's bilingual edition has 125
-pages, the English one 65). Measured (bench/scale, bench/run): a one-language edition of 5 profiles costs about
-the same CPU either way but is one task, which the other editions' tasks balance on two cores; the bilingual
-edition of 5 profiles in parts costs about what one layout costs (12.2 against 12.3 s wall at ``--jobs 1``, the
-mean of three runs each) and spreads its 7 parts over the cores beside the other editions; from 20
-profiles the parts also use less memory (432 against 540 MB; 898 against 1,793 MB at 100) and an edited
+pages, the English one 65). Measured (bench/scale, bench/run): a one-language edition of 5 profiles costs ~5%
+more CPU in parts (zh-Hans: 5.30 against 5.04 s, three runs each) and as one task balances the others on two
+cores; the bilingual edition of 5 profiles in parts costs about what one layout costs (12.2 against 12.3 s wall
+at ``--jobs 1``, the mean of three runs each) and spreads its 7 parts over the cores beside the other editions;
+from 20 profiles the parts also use less memory (432 against 540 MB; 898 against 1,793 MB at 100) and an edited
 paragraph re-lays a quarter of the book or less."""
 DEFAULTS = {"jobs": ('"auto"', 'files rendered in parallel by `publish build` and `publish release` (a number from '
                               '1 to 64, or "auto": the cores this machine gives the process)'),
