@@ -177,3 +177,22 @@ def test_no_more_than_two_hyphenated_lines(tmp_path: Path) -> None:
     assert _longest_run(ends) == 2 and sum(ends) >= 5, ends
     text = subprocess.run(["pdftotext", str(limited), "-"], capture_output=True, text=True, check=True).stdout
     assert "".join(text.replace("\u2010\n", "").split()) == "".join(LADDER.split())
+
+
+def test_the_native_libraries_are_looked_up_as_ctypes_looks_them_up() -> None:
+    """The one-``ldconfig`` look-up used while WeasyPrint is imported (publish.render.weasy.libraries) gives what
+    ``ctypes.util.find_library`` gives for the names WeasyPrint tries, found or not, and the original is back."""
+    import ctypes.util
+
+    import publish.render.weasy  # noqa: F401 - imported: WeasyPrint loaded its libraries through the look-up
+    from publish.render.weasy.libraries import cache_listing, finder
+
+    assert ctypes.util.find_library.__module__ == "ctypes.util"
+    listing = cache_listing()
+    assert listing is not None
+    find = finder(listing)
+    names = ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0",
+             "libgobject-2.0-0", "pango-1.0-0", "harfbuzz-vector", "no-such-library-for-publish"]
+    found = {name: find(name) for name in names}
+    assert found == {name: ctypes.util.find_library(name) for name in names}
+    assert found["gobject-2.0"] == "libgobject-2.0.so.0" and found["no-such-library-for-publish"] is None

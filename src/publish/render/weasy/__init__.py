@@ -28,6 +28,9 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
 - :func:`flate_level` — pydyf compresses every stream at zlib level 9; some streams of ours (the cover
   wrap's 450 KB content) take 0.6 s there and 0.04 s at zlib's default level 6, for 1% more bytes.
 
+- :mod:`.libraries` — while ``weasyprint`` is first imported, ``ctypes.util.find_library`` answers from one
+  ``ldconfig -p`` instead of running ``ldconfig`` and ``gcc`` for each of the 22 names WeasyPrint tries.
+
 - :func:`deferred_fonts` — while a part of an edition is written, each font's subset is left to the
   assembly (a placeholder font file and the glyphs it needs), which embeds every face once per
   assembled file (:mod:`publish.render.fontmerge`).
@@ -39,7 +42,10 @@ PDF write, stream compression, the laid-out pages), :mod:`.fonts` (the deferred 
 
 from __future__ import annotations
 
-import weasyprint
+from .libraries import found_once
+
+with found_once():   # its native libraries looked up in one run of ldconfig (see .libraries)
+    import weasyprint
 
 PINNED = "70."
 if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a different install
