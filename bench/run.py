@@ -20,10 +20,10 @@
   validators_wall_share = the wall time the release spends after its last edition is built (the build
   returned) until it ends ÷ its wall time (the validators that do not overlap the build, and the bundle).
   `--only release` measures just these (and skips the build benchmark).
-Each figure is the best of --repeat runs (default 2) on a warm disk cache; every toolkit build starts from an
-empty edition cache (else the second run would only copy the first one's files). The *_cpu_s figures are the
-user + system time of the process tree (the machine may be shared: compare those and the ratios), with the
-load average before and after.
+Each figure is the best of --repeat runs (default 3; the three commands in turn, round after round, each round's
+figures kept under "rounds") on a warm disk cache; every toolkit build starts from an empty edition cache (else
+the second run would only copy the first one's files). The *_cpu_s figures are the user + system time of the
+process tree (the machine may be shared: compare those and the ratios), with the load average before and after.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def only_release(env: dict[str, str]) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", choices=["release"], help="measure only the full release and its validators")
     args = parser.parse_args()
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1748908800"}
@@ -191,11 +191,6 @@ def main() -> None:
         jobs = intermediate(out)
         load_before = os.getloadavg()
         publish = [str(VENV / "publish"), "build", str(BOOK), "--out", str(out / "build"), "-f", "print", "-f", "pdf"]
-        runs = []
-        for _ in range(args.repeat):
-            runs.append((timed([*publish, "--jobs", "1"], env), CPU[-1]))
-        toolkit, toolkit_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
-        jobs2 = min(timed([*publish, "--jobs", "2"], env) for _ in range(args.repeat))
 
         def bare() -> tuple[float, float]:
             start = len(CPU)
@@ -205,11 +200,21 @@ def main() -> None:
                        for html, css, pdf in jobs)
             return wall, sum(CPU[start:])
 
-        bares = [bare() for _ in range(args.repeat)]
+        # in rounds (--jobs 1, --jobs 2, bare WeasyPrint, again): the machine's speed drifts by ±10% over minutes,
+        # and a drift then weighs on the three alike instead of on whichever ran last
+        runs, runs2, bares = [], [], []
+        for _ in range(args.repeat):
+            runs.append((timed([*publish, "--jobs", "1"], env), CPU[-1]))
+            runs2.append(timed([*publish, "--jobs", "2"], env))
+            bares.append(bare())
+        toolkit, toolkit_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
+        jobs2 = min(runs2)
         weasy, weasy_cpu = min(b[0] for b in bares), min(b[1] for b in bares)
         load_after = os.getloadavg()
         releases = release_figures(out, env)
-    result = {"files": len(jobs), "toolkit_s": round(toolkit, 2), "weasyprint_s": round(weasy, 2),
+    rounds = [{"jobs1_s": round(r[0], 2), "jobs2_s": round(j2, 2), "weasyprint_s": round(b[0], 2)}
+              for r, j2, b in zip(runs, runs2, bares, strict=True)]
+    result = {"files": len(jobs), "rounds": rounds, "toolkit_s": round(toolkit, 2), "weasyprint_s": round(weasy, 2),
               "ratio": round(toolkit / weasy, 3), "toolkit_cpu_s": round(toolkit_cpu, 2),
               "weasyprint_cpu_s": round(weasy_cpu, 2), "cpu_ratio": round(toolkit_cpu / weasy_cpu, 3),
               "jobs2_s": round(jobs2, 2), "jobs2_speedup": round(toolkit / jobs2, 3), "cpus": os.cpu_count(),
