@@ -53,3 +53,17 @@ def test_blocks_in_two_threads_resume_it_when_both_end() -> None:
     leave.set()
     thread.join(10)
     assert gc.isenabled()
+
+
+def test_a_function_without_collector_runs_paused_and_leaves_it_running() -> None:
+    from publish.render.heap import without_collector
+
+    seen = []
+
+    @without_collector
+    def lay_out(n: int) -> int:
+        seen.append(gc.isenabled())
+        return n + 1
+
+    assert lay_out(1) == 2 and seen == [False] and gc.isenabled()
+    assert lay_out.__name__ == "lay_out"

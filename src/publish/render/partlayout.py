@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import assets
 from ..errors import Location, Problem, RenderError, Severity
+from .heap import without_collector
 from .pagemap import page_starts
 from .partkeys import Laid, Setup, record
 
@@ -33,17 +34,11 @@ def kind_css(setup: Setup, kind: str) -> str:
     return setup.css + (NO_FOLIOS if kind in ("profile", "back") else ONLY_FOLIOS if kind == "sheet" else "")
 
 
+@without_collector
 def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime, timeout: int = 600) -> Laid:
     """Lay ``html`` out and write it to ``target`` (a worker's job): tagged as the format wants, not finished
-    (the print finish and the stable ids are the assembled file's). The collector is paused meanwhile, and the
-    laid-out document dropped before it resumes (:mod:`publish.render.heap`)."""
-    from .heap import collector_paused
-
-    with collector_paused():
-        return _lay_out(html, target, setup, kind, modified, timeout)
-
-
-def _lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime, timeout: int) -> Laid:
+    (the print finish and the stable ids are the assembled file's). The collector is paused meanwhile
+    (:func:`publish.render.heap.without_collector`)."""
     from weasyprint import CSS, HTML
 
     from .. import atomic

@@ -25,7 +25,7 @@ from ..theme import DEFAULT as DEFAULT_THEME
 from ..theme import Theme
 from .compact import compact_fonts
 from .fetcher import BookFetcher, Refused
-from .heap import collector_paused
+from .heap import without_collector
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
 from .weasy import cached_page_references, flate_level, inter_character, language_tags
@@ -240,6 +240,7 @@ class Rendered:
     printed: int | None = None             # the print file's pages, when one was derived
 
 
+@without_collector
 def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
                base: Path, modified: datetime, theme: Theme = DEFAULT_THEME, timeout: int = 600,
                page_map: bool = False, print_target: Path | None = None, printer: PrinterProfile = GENERIC) -> Rendered:
@@ -247,18 +248,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
     ``print_target`` (``fmt`` digital), also the print PDF/X-4 for ``printer`` derived from the written
     file (:mod:`publish.prepress.derive`: no second layout). With ``page_map``, also say where each
     page of the print edition begins (for the EPUB's page-list): the pages from the half-title on.
-    The collector is paused meanwhile (:mod:`publish.render.heap`); the laid-out document is dropped before
-    it resumes, so its objects are never scanned alive."""
-    with collector_paused():
-        return _render_pdf(html, target, fmt, trim=trim, extra_css=extra_css, roots=roots, base=base,
-                           modified=modified, theme=theme, timeout=timeout, page_map=page_map,
-                           print_target=print_target, printer=printer)
-
-
-def _render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, extra_css: str, roots: list[Path],
-                base: Path, modified: datetime, theme: Theme, timeout: int, page_map: bool, print_target: Path | None,
-                printer: PrinterProfile) -> Rendered:
-    """:func:`render_pdf`'s work, in a frame of its own: its locals (the laid-out document) go when it returns."""
+    The collector is paused meanwhile (:func:`publish.render.heap.without_collector`)."""
     from weasyprint import CSS, HTML
 
     fetcher = BookFetcher([*roots, *theme.roots, assets.ICC, *FONT_DIRS])
