@@ -37,9 +37,6 @@ def add(name: str, **amounts: float) -> None:
             entry[key] = entry.get(key, 0) + value
 
 
-_add = add
-
-
 @contextmanager
 def stage(name: str, *, cpu: bool = True) -> Iterator[None]:
     """Time the calling thread's work under ``name``: the wall clock, and its CPU clock unless ``cpu`` is
@@ -49,7 +46,7 @@ def stage(name: str, *, cpu: bool = True) -> Iterator[None]:
     try:
         yield
     finally:
-        _add(name, wall_s=time.perf_counter() - wall, cpu_s=time.thread_time() - used if cpu else 0.0, calls=1)
+        add(name, wall_s=time.perf_counter() - wall, cpu_s=time.thread_time() - used if cpu else 0.0, calls=1)
 
 
 def mark(name: str) -> None:
@@ -64,7 +61,7 @@ class Popen(subprocess.Popen):  # type: ignore[type-arg]
     def __init__(self, *args: Any, meter: str, **kwargs: Any) -> None:  # noqa: ANN401
         self.meter, self.started = meter, time.perf_counter()
         super().__init__(*args, **kwargs)
-        _add(meter, processes=1)
+        add(meter, processes=1)
 
     def _try_wait(self, wait_flags: int) -> tuple[int, int]:   # subprocess's reaping, with wait4's usage
         try:
@@ -73,7 +70,7 @@ class Popen(subprocess.Popen):  # type: ignore[type-arg]
             return self.pid, 0
         if pid == self.pid:
             self.cpu_s = usage.ru_utime + usage.ru_stime
-            _add(self.meter, cpu_s=self.cpu_s, wall_s=time.perf_counter() - self.started)
+            add(self.meter, cpu_s=self.cpu_s, wall_s=time.perf_counter() - self.started)
         return pid, status
 
 
@@ -89,7 +86,7 @@ def run(cmd: list[str], *, meter: str, timeout: float | None = None, check: bool
         except BaseException:
             proc.kill()
             raise
-    _add(meter, calls=1)
+    add(meter, calls=1)
     done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
     if check:
         done.check_returncode()
