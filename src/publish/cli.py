@@ -14,6 +14,7 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -87,6 +88,40 @@ class _Group(click.Group):
             where = f"no crash log: {log_error.strerror}"
         click.echo(f"publish: internal error: {type(exc).__name__}: {exc} ({where})", err=True)
         sys.exit(70)
+
+
+def run() -> NoReturn:
+    """The ``publish`` command (its console script): :func:`main`, then the process ends at once when the
+    command is done (:func:`main` itself, called from Python, exits as click does)."""
+    try:
+        main()
+    except SystemExit as done:
+        if threading.active_count() > 1:   # a thread still running: Python's own exit waits for it
+            raise
+        _exit_now(done.code)
+    _exit_now(0)
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End the finished command without tearing the interpreter down, as mypy does (its ``--fast-exit``):
+    freeing every object of a build one by one took 0.26 s (``--jobs 2``) and 0.49 s (``--jobs 1``) after
+    the sample's build was done. The exit hooks run first (``atexit``: temporary files' finalizers,
+    multiprocessing's), then the output is flushed; a status as Python's own exit gives it (120 when the
+    output cannot be flushed)."""
+    import atexit
+
+    if code is None or isinstance(code, int):
+        status = code or 0
+    else:   # sys.exit("message")
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120
+    os._exit(status)
 
 
 class _Jobs(click.ParamType):
