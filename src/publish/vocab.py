@@ -58,6 +58,10 @@ LANGUAGES: dict[str, Language] = {lang.locale: lang for lang in (
     Language("zh_Hant", "zh-Hant", "chi", "Hant", "Traditional Chinese", "TC"),
 )}
 """Locales with fonts, interface labels and distribution codes in this toolkit (gettext codes)."""
+HYPHENATION: dict[str, str] = {"en": "en_US"}
+"""The hyphenation patterns (pyphen's dictionaries) for a bare language tag: English text is broken with the
+US patterns, as TeX and LibreOffice break ``en`` (pyphen alone takes ``en`` to its British ones; see
+publish.render.weasy.hyphenation). A tag with a region keeps its own (``en-GB``: the British patterns)."""
 
 FORMATS: tuple[str, ...] = ("print", "pdf", "epub")
 """Output formats, in build order; each edition has an ISBN per format."""

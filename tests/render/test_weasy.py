@@ -6,6 +6,7 @@ refused at import anyway); the others render real text with the real fonts and r
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import subprocess
 from pathlib import Path
@@ -50,6 +51,8 @@ def test_pinned_version_and_patched_internals() -> None:
     assert "split_first_line" in layout_inline.split_text_box.__code__.co_names
     assert "hyphens" in line_break.split_first_line.__code__.co_consts
     assert list(inspect.signature(line_break.split_first_line).parameters)[:2] == ["text", "style"]
+    # the dictionary of a text's language: pyphen as line_break's module global, its language_fallback then Pyphen
+    assert {"pyphen", "language_fallback", "Pyphen"} <= set(line_break.split_first_line.__code__.co_names)
 
 
 def test_flate_level_reaches_pydyfs_streams() -> None:
@@ -177,6 +180,59 @@ def test_no_more_than_two_hyphenated_lines(tmp_path: Path) -> None:
     assert _longest_run(ends) == 2 and sum(ends) >= 5, ends
     text = subprocess.run(["pdftotext", str(limited), "-"], capture_output=True, text=True, check=True).stdout
     assert "".join(text.replace("\u2010\n", "").split()) == "".join(LADDER.split())
+
+
+WORDS = ("significant", "negative", "extensive", "hesitation", "Xinjiang", "conducted", "procedures", "directly")
+
+
+def _first_lines(tmp_path: Path, lang: str, *, ours: bool) -> dict[str, str]:
+    """Each of WORDS alone in a column too narrow for it, hyphenated: the word → its first line's text."""
+    css = weasyprint.CSS(string="@page { size: 80mm 400mm; margin: 10mm } html { font-family: 'EB Garamond 12';"
+                                " font-size: 10pt } p { hyphens: auto; width: 9mm; margin: 0 0 4mm;"
+                                " hyphenate-limit-chars: 4 2 2 }")
+    body = "".join(f"<p>{word}</p>" for word in WORDS)
+    target = tmp_path / f"{lang}-{ours}.pdf"
+    with weasy.hyphenation_patterns() if ours else contextlib.nullcontext():
+        document = weasyprint.HTML(string=f'<html lang="{lang}"><body>{body}</body></html>')
+        document.write_pdf(str(target), stylesheets=[css])
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    firsts: dict[str, str] = {}
+    words = iter(WORDS)
+    current = None
+    for line in (line.strip() for line in text.splitlines() if line.strip()):   # each word's lines in turn
+        if current is None:
+            current = next(words)
+            firsts[current] = line
+        if not line.endswith(("\u2010", "-")):
+            current = None
+    return firsts
+
+
+def _points(lang: str, word: str) -> set[str]:
+    import pyphen
+
+    return {start + "\u2010" for start, _ in pyphen.Pyphen(lang=lang, left=2, right=2).iterate(word)}
+
+
+def test_english_is_hyphenated_with_the_us_patterns(tmp_path: Path) -> None:
+    """A bare ``en`` breaks words where the US patterns do (pyphen alone takes it to the British ones, as the
+    same columns without the patterns show); ``en-GB`` keeps the British patterns."""
+    import pyphen
+
+    with weasy.hyphenation_patterns():
+        assert line_break.pyphen.language_fallback("en") == "en_US"
+        assert line_break.pyphen.language_fallback("en-GB") == "en_GB"
+        assert line_break.pyphen.language_fallback("zh-Hans") == pyphen.language_fallback("zh-Hans")
+    assert line_break.pyphen is pyphen   # restored
+
+    ours, alone, british = (_first_lines(tmp_path, "en", ours=True), _first_lines(tmp_path, "en", ours=False),
+                            _first_lines(tmp_path, "en-GB", ours=True))
+    assert set(ours) == set(WORDS), ours
+    for word in WORDS:
+        assert ours[word] in _points("en_US", word), (word, ours[word])
+        assert british[word] in _points("en_GB", word), (word, british[word])
+    wrong = [w for w in WORDS if alone[w] not in _points("en_US", w)]
+    assert len(wrong) >= 3, alone   # without them: "signi-", "negat-", "Xinji-", "dir-"
 
 
 def test_the_native_libraries_are_looked_up_as_ctypes_looks_them_up() -> None:

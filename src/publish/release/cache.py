@@ -53,8 +53,8 @@ def _hasher() -> tuple[hashlib._Hash, Callable[[str, bytes], None]]:
     return h, feed
 
 
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "uharfbuzz", "ebooklib",
-             "opencc", "pillow", "pikepdf", "babel", "jinja2", "markupsafe", "markdown-it-py")
+LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "pyphen", "fonttools", "uharfbuzz",
+             "ebooklib", "opencc", "pillow", "pikepdf", "babel", "jinja2", "markupsafe", "markdown-it-py")
 """Python distributions whose version can change an edition's bytes."""
 NATIVE = (("libpango-1.0.so.0", "pango_version_string"), ("libharfbuzz.so.0", "hb_version_string"))
 """Native libraries WeasyPrint shapes and lays text out with, and the function that names their version."""

@@ -18,6 +18,8 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
   (CSS Text 4 ``hyphenate-limit-lines: 2``, which WeasyPrint does not know): ``layout.block``'s
   ``iter_line_boxes`` is followed line by line, and after two hyphenated lines ``split_first_line`` of
   the next one runs with ``hyphens: manual``.
+- :func:`hyphenation_patterns` — English hyphenated with the US patterns, not pyphen's British ones for a bare
+  ``en`` (``text.line_break``'s pyphen; :mod:`.hyphenation`).
 - :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
 - :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
 - :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
@@ -53,6 +55,7 @@ if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a differ
                       "check the internals it patches (see its docstring and tests/render/test_weasy.py)")
 
 from .fonts import PLACEHOLDER, deferred_fonts  # noqa: E402
+from .hyphenation import patterns as hyphenation_patterns  # noqa: E402
 from .justify import inter_character, is_cjk  # noqa: E402
 from .writing import (  # noqa: E402
     box_lang,
@@ -64,4 +67,4 @@ from .writing import (  # noqa: E402
 )
 
 __all__ = ["PINNED", "PLACEHOLDER", "box_lang", "cached_page_references", "deferred_fonts", "flate_level",
-           "inter_character", "is_cjk", "language_tags", "page_is_blank", "page_text_boxes"]
+           "hyphenation_patterns", "inter_character", "is_cjk", "language_tags", "page_is_blank", "page_text_boxes"]
