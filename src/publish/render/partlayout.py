@@ -49,10 +49,9 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
         cached_page_references,
         deferred_fonts,
         flate_level,
-        hyphenation_patterns,
-        inter_character,
         language_tags,
         page_is_blank,
+        typesetting,
     )
 
     fmt = setup.fmt
@@ -63,7 +62,7 @@ def lay_out(html: str, target: Path, setup: Setup, kind: str, modified: datetime
                                   f"\n<style>{DOCUMENT_CSS}{fmt.colour_css()}</style>", 1)
     identifier = hashlib.sha256(html.replace(fmt.colour_css() or "\0", "").encode()).hexdigest()[:32].encode()
     shown = f"{target.name} ({kind})"
-    with _captured() as log, _time_bound(timeout, shown), inter_character(), hyphenation_patterns():
+    with _captured() as log, _time_bound(timeout, shown), typesetting():
         try:
             page_css = fmt.page_css(setup.trim) + kind_css(setup, kind)
             page = _parsed(("string", page_css, str(STYLES), tuple(fetcher.roots)),

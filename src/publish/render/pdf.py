@@ -28,7 +28,7 @@ from .fetcher import BookFetcher, Refused
 from .heap import without_collector
 from .pagemap import PageStart, page_starts
 from .pdftags import repair as repair_tags
-from .weasy import cached_page_references, flate_level, hyphenation_patterns, inter_character, language_tags
+from .weasy import cached_page_references, flate_level, language_tags, typesetting
 
 STYLES = assets.DEFAULT_THEME
 FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
@@ -264,7 +264,7 @@ def render_pdf(html: str, target: Path | None, fmt: PdfFormat, *, trim: Trim, ex
         stable = (html.replace(located, "").encode("utf-8") + fmt.name.encode()
                   + hashlib.sha256(assets.CMYK_PROFILE.read_bytes()).digest())
     identifier = hashlib.sha256(stable).hexdigest()[:32].encode()
-    with _captured() as log, _time_bound(timeout, shown), inter_character(), hyphenation_patterns():
+    with _captured() as log, _time_bound(timeout, shown), typesetting():
         try:
             page = CSS(string=fmt.page_css(trim) + extra_css, url_fetcher=fetcher, base_url=str(STYLES) + "/")
             # the default theme, then the page set-up, then a project theme's and the book's own sheets:

@@ -20,6 +20,8 @@ WeasyPrint 70 has no public hook for what the toolkit needs, so these few functi
   the next one runs with ``hyphens: manual``.
 - :func:`hyphenation_patterns` — English hyphenated with the US patterns, not pyphen's British ones for a bare
   ``en`` (``text.line_break``'s pyphen; :mod:`.hyphenation`).
+- :func:`typesetting` — both of the above for one layout: what every edition, part, cover wrap and preview page
+  is laid out with.
 - :func:`language_tags` — ``/Lang`` on tagged-PDF structure elements (``pdf.tags._build_box_tree``).
 - :func:`page_text_boxes` — the text boxes of a laid-out page (``Page._page_box``), for the page map.
 - :func:`cached_page_references` — pydyf's ``PDF.page_references`` computed once per page count while a
@@ -54,6 +56,9 @@ if not weasyprint.__version__.startswith(PINNED):  # pragma: no cover - a differ
     raise ImportError(f"publish.render.weasy is written for WeasyPrint {PINNED}x, found {weasyprint.__version__}: "
                       "check the internals it patches (see its docstring and tests/render/test_weasy.py)")
 
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
 from .fonts import PLACEHOLDER, deferred_fonts  # noqa: E402
 from .hyphenation import patterns as hyphenation_patterns  # noqa: E402
 from .justify import inter_character, is_cjk  # noqa: E402
@@ -67,4 +72,13 @@ from .writing import (  # noqa: E402
 )
 
 __all__ = ["PINNED", "PLACEHOLDER", "box_lang", "cached_page_references", "deferred_fonts", "flate_level",
-           "hyphenation_patterns", "inter_character", "is_cjk", "language_tags", "page_is_blank", "page_text_boxes"]
+           "hyphenation_patterns", "inter_character", "is_cjk", "language_tags", "page_is_blank", "page_text_boxes",
+           "typesetting"]
+
+
+@contextmanager
+def typesetting() -> Iterator[None]:
+    """The toolkit's line-breaking rules for one layout (every edition, part, cover wrap and preview page):
+    :func:`inter_character` and :func:`hyphenation_patterns` together."""
+    with inter_character(), hyphenation_patterns():
+        yield
